@@ -309,20 +309,73 @@ class Tensor:
         return _binary("Pow", other, self, "pow")
 
     def __matmul__(self, other):
-        return _binary("MatMul", self, other, "matmul")
+        return _binary(_matmul_type(self, other), self, other, "matmul")
 
     def __rmatmul__(self, other):
-        return _binary("MatMul", other, self, "matmul")
+        return _binary(_matmul_type(other, self), other, self, "matmul")
 
     def __neg__(self):
         return _registry.apply_op("Neg", [self], name="Neg")
 
     def __getitem__(self, index):
-        if not isinstance(index, int | np.integer):
-            raise TypeError("gradviz tensors support indexing by a single integer only")
-        return _registry.apply_op("Take", [self], {"index": int(index)}, name="strided_slice")
+        """Python slicing: ``x[:, 0]``, ``x[1:-1]``, ``x[..., None]`` (one StridedSlice op)."""
+        from .ops.indexing import getitem
+
+        return getitem(self, index)
+
+    # Comparisons and logic build ops, as TensorFlow 1.x's tensors do (== and != stay identity).
+    def __lt__(self, other):
+        return _binary("Less", self, other, "Less")
+
+    def __le__(self, other):
+        return _binary("LessEqual", self, other, "LessEqual")
+
+    def __gt__(self, other):
+        return _binary("Greater", self, other, "Greater")
+
+    def __ge__(self, other):
+        return _binary("GreaterEqual", self, other, "GreaterEqual")
+
+    def __and__(self, other):
+        return _binary("LogicalAnd", self, other, "LogicalAnd")
+
+    def __rand__(self, other):
+        return _binary("LogicalAnd", other, self, "LogicalAnd")
+
+    def __or__(self, other):
+        return _binary("LogicalOr", self, other, "LogicalOr")
+
+    def __ror__(self, other):
+        return _binary("LogicalOr", other, self, "LogicalOr")
+
+    def __invert__(self):
+        return _registry.apply_op("LogicalNot", [self], name="LogicalNot")
+
+    def __mod__(self, other):
+        return _binary("FloorMod", self, other, "mod")
+
+    def __rmod__(self, other):
+        return _binary("FloorMod", other, self, "mod")
+
+    def __floordiv__(self, other):
+        return _binary("FloorDiv", self, other, "floordiv")
+
+    def __rfloordiv__(self, other):
+        return _binary("FloorDiv", other, self, "floordiv")
+
+    def __abs__(self):
+        return _registry.apply_op("Abs", [self], name="Abs")
 
     __hash__ = object.__hash__  # identity, as in TensorFlow 1.x; == is not overloaded
+
+
+def _matmul_type(x, y):
+    """MatMul for matrices, BatchMatMulV2 once an operand has batch dimensions (rank > 2)."""
+    for t in (x, y):
+        rank = t._shape.rank if isinstance(t, Tensor) else np.ndim(t)
+        if rank is not None and rank > 2:
+            return "BatchMatMulV2"
+    return "MatMul"
 
 
 def _binary(op_type, x, y, name):

@@ -3,7 +3,22 @@
 import numpy as np
 
 from ..graph import Tensor
-from . import array, custom, math, nn, reduce, state  # noqa: F401  (registers every op)
+from . import (  # noqa: F401  (registers every op)
+    array,
+    compare,
+    creation,
+    custom,
+    elementwise,
+    indexing,
+    linalg,
+    math,
+    mathfns,
+    nn,
+    random,
+    reduce,
+    shaping,
+    state,
+)
 from .array import AddN, Cast, Identity, Reshape, StopGradient, Transpose, Where
 from .math import (
     Abs,
@@ -35,9 +50,16 @@ sin, cos, tanh, sigmoid, relu = Sin, Cos, Tanh, Sigmoid, Relu
 maximum, minimum, identity, where = Maximum, Minimum, Identity, Where
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    """Matrix product of two rank-2 tensors: ``gv.matmul(X, W)`` or ``X @ W``."""
-    return MatMul(a, b, transpose_a=bool(transpose_a), transpose_b=bool(transpose_b), name=name)
+def matmul(
+    a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **unused
+):
+    """Matrix product: ``gv.matmul(X, W)`` or ``X @ W``; tensors of rank 3 or more multiply
+    their last two dimensions, batch dimensions broadcast (BatchMatMulV2)."""
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    ranks = [t.shape.rank if isinstance(t, Tensor) else np.ndim(t) for t in (a, b)]
+    if any(r is not None and r > 2 for r in ranks):
+        return linalg.BatchMatMul(a, b, adj_x=ta, adj_y=tb, name=name or "MatMul")
+    return MatMul(a, b, transpose_a=ta, transpose_b=tb, name=name)
 
 
 def reshape(tensor, shape, name=None):
