@@ -69,8 +69,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 
 
 def _merge(pred, taken, other):
-    if isinstance(taken, list | tuple):
-        if not isinstance(other, list | tuple) or len(taken) != len(other):
+    if isinstance(taken, list | builtins.tuple):
+        if not isinstance(other, list | builtins.tuple) or len(taken) != len(other):
             raise ValueError("cond: true_fn and false_fn must return the same structure")
         return type(taken)(_merge(pred, a, b) for a, b in zip(taken, other))
     if isinstance(taken, Operation) or isinstance(other, Operation):
@@ -150,7 +150,13 @@ def check_numerics(tensor, message, name=None):
 
 
 def _formatted(value, summarize):
-    return np.array2string(np.asarray(value), threshold=max(summarize or 3, 1), edgeitems=summarize or 3)
+    """A value as TensorFlow prints it: [1 2.5 3], numbers in %g style, long axes summarized."""
+    value = np.asarray(value)
+    formatter = {"float_kind": lambda v: f"{v:g}"}
+    if value.ndim == 0:
+        return formatter["float_kind"](value) if value.dtype.kind == "f" else str(value)
+    edge = summarize or 3
+    return np.array2string(value, threshold=2 * edge, edgeitems=edge, formatter=formatter, separator=" ")
 
 
 @register_op("Print", label="print", partials=("1",), stateful=True, typed=(0,), aliasing=True)
@@ -198,11 +204,12 @@ class PrintV2:
         return dtypes.bool_
 
 
-def print_(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", name=None):
+def print_(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):
     """``tf.print("loss:", loss)``: an op that prints its inputs (strings as they are, tensors by
     value) every time it runs, to stderr by default."""
-    if output_stream not in (sys.stderr, sys.stdout):
+    if output_stream not in (None, sys.stderr, sys.stdout, sys.__stderr__, sys.__stdout__):
         raise ValueError("print: output_stream must be sys.stdout or sys.stderr")
+    to_stdout = output_stream in (sys.stdout, sys.__stdout__)
     tensors = [x for x in inputs if not isinstance(x, str)]
     graph = graph_of(tensors)
     with graph.as_default(), graph.rollback_on_error():
@@ -212,7 +219,7 @@ def print_(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", na
             "template": template,
             "sep": sep,
             "end": end,
-            "stream": "stdout" if output_stream is sys.stdout else "stderr",
+            "stream": "stdout" if to_stdout else "stderr",
             "summarize": summarize,
         }
         return apply_op("PrintV2", tensors, attrs, name=name or "PrintV2").op
@@ -228,7 +235,8 @@ class PyFunc:
         results = list(results) if isinstance(results, list | builtins.tuple) else [results]
         if len(results) != len(tout):
             raise InvalidArgumentError(f"py_func returned {len(results)} values, expected {len(tout)}")
-        return [np.asarray(r, dtype=t) for r, t in zip(results, tout)]
+        arrays = [np.asarray(r, dtype=t) for r, t in zip(results, tout)]
+        return arrays[0] if len(arrays) == 1 else arrays  # one output: the value itself
 
     def shape(*shapes, func, tout):
         return [TensorShape(None)] * len(tout)

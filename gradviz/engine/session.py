@@ -357,6 +357,8 @@ def _small_and_known(shape):
 
 
 def _as_outputs(opdef, result):
+    if opdef.num_outputs is None:  # as many as the op made (one output: the value itself)
+        return result if isinstance(result, list) else (result,)
     return (result,) if opdef.num_outputs == 1 else result
 
 

@@ -51,7 +51,7 @@ class Optimizer:
             raise ValueError(f"No gradients provided for any variable: {names}")
         graph = graph_of([t for pair in pairs for t in pair])
         with graph.as_default(), graph.rollback_on_error():
-            self._prepare(graph)
+            self._prepare(graph, [v for _, v in pairs])
             with graph.name_scope(self._name):
                 updates = [self._apply(g, v) for g, v in pairs]
                 updates += self._finish(updates)
@@ -75,7 +75,7 @@ class Optimizer:
             grads_and_vars = self.compute_gradients(loss, var_list, aggregation_method, grad_loss)
             return self.apply_gradients(grads_and_vars, global_step, name)
 
-    def _prepare(self, graph):
+    def _prepare(self, graph, var_list):
         """Variables the optimizer needs once, made before the updates (Adam's beta powers)."""
 
     def _apply(self, grad, var):
@@ -149,13 +149,13 @@ class _SlotOptimizer(Optimizer):
     def get_slot_names(self):
         return list(self._slot_names)
 
-    def _non_slot(self, name, init, graph):
+    def _non_slot(self, name, init, graph, dtype):
         """A scalar variable the optimizer keeps once (Adam's beta powers)."""
         key = (None, name)
         if key not in self._slots:
             with graph.name_scope(""):
                 full = graph.unique_name(name, mark_as_used=False)
-                self._slots[key] = Variable(np.float32(init), name=full + "/", trainable=False)
+                self._slots[key] = Variable(np.asarray(init, dtype), name=full + "/", trainable=False)
                 graph.unique_name(full)
         return self._slots[key]
 
@@ -196,9 +196,10 @@ class AdamOptimizer(_SlotOptimizer):
         super().__init__(use_locking, name)
         self.learning_rate, self.beta1, self.beta2, self.epsilon = learning_rate, beta1, beta2, epsilon
 
-    def _prepare(self, graph):
-        self._beta1_power = self._non_slot("beta1_power", self.beta1, graph)
-        self._beta2_power = self._non_slot("beta2_power", self.beta2, graph)
+    def _prepare(self, graph, var_list):
+        dtype = var_list[0].dtype  # TensorFlow: the dtype of the first variable
+        self._beta1_power = self._non_slot("beta1_power", self.beta1, graph, dtype)
+        self._beta2_power = self._non_slot("beta2_power", self.beta2, graph, dtype)
 
     def _apply(self, grad, var):
         b1, b2 = _like(self.beta1, var), _like(self.beta2, var)
