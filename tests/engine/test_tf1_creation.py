@@ -151,8 +151,9 @@ def test_get_variable_and_scopes():
             gv.get_variable("W", [3, 3])
         with pytest.raises(ValueError, match="does not exist"):
             gv.get_variable("nope", [1])
-    with gv.variable_scope("net"), gv.variable_scope("layer1"), pytest.raises(ValueError, match="already exists"):
-        gv.get_variable("W", [2, 3])
+    with gv.variable_scope("net"), gv.variable_scope("layer1"):
+        with pytest.raises(ValueError, match="already exists"):
+            gv.get_variable("W", [2, 3])
     with gv.variable_scope("auto", reuse=gv.AUTO_REUSE):
         assert gv.get_variable("v", [1]) is gv.get_variable("v", [1])
     with gv.name_scope("ops_only"):
@@ -206,7 +207,8 @@ def test_local_variables_and_global_step():
     local = gv.Variable(7, name="counter", trainable=False, collections=[gv.GraphKeys.LOCAL_VARIABLES])
     step = gv.train.get_or_create_global_step()
     assert gv.train.get_or_create_global_step() is step and gv.train.get_global_step() is step
-    assert step.name == "global_step:0" and step.dtype == np.int64 and step not in gv.trainable_variables()
+    assert step.name == "global_step:0" and step.dtype == np.int64
+    assert step not in gv.trainable_variables()
     assert local in gv.local_variables() and local not in gv.global_variables()
     sess = gv.Session()
     sess.run([gv.global_variables_initializer(), gv.local_variables_initializer()])

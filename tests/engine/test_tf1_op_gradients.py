@@ -586,6 +586,9 @@ def test_max_pool_tie_goes_to_the_first_maximum():
         np.testing.assert_array_equal(gv.Session().run(g)[0, :, :, 0], [[1, 0], [0, 0]])
 
 
+IMAGE = np.zeros((1, 4, 4, 2), np.float32)
+
+
 def test_bad_arguments_name_the_argument_and_change_nothing():
     with gv.Graph().as_default() as graph:
         x = gv.placeholder("float32", [2, 3])
@@ -608,19 +611,15 @@ def test_bad_arguments_name_the_argument_and_change_nothing():
             (lambda: gv.einsum("ii->i", x), "repeated"),
             (lambda: gv.einsum("ij,jk->ik", x), "operands"),
             (
-                lambda: gv.nn.conv2d(
-                    np.zeros((1, 4, 4, 2), np.float32), np.zeros((2, 2, 3, 1), np.float32), [1, 1, 1, 1], "SAME"
-                ),
+                lambda: gv.nn.conv2d(IMAGE, np.zeros((2, 2, 3, 1), "f"), [1, 1, 1, 1], "SAME"),
                 "depth",
             ),
             (
-                lambda: gv.nn.conv2d(
-                    np.zeros((1, 4, 4, 2), np.float32), np.zeros((2, 2, 2, 1), np.float32), [1, 1, 1, 1], "FULL"
-                ),
+                lambda: gv.nn.conv2d(IMAGE, np.zeros((2, 2, 2, 1), "f"), [1, 1, 1, 1], "FULL"),
                 "padding",
             ),
             (
-                lambda: gv.nn.max_pool(np.zeros((1, 4, 4, 2), np.float32), [2, 2, 2, 1], [1, 1, 1, 1], "SAME"),
+                lambda: gv.nn.max_pool(IMAGE, [2, 2, 2, 1], [1, 1, 1, 1], "SAME"),
                 "ksize",
             ),
             (lambda: gv.clip_by_value(x, 2.0, 1.0), "clip_value_min"),
