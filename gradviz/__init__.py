@@ -19,6 +19,7 @@ from .debug.summary import gradient_summary
 from .debug.trace import BackpropTrace, trace_backward
 from .engine import init_ops as _init
 from .engine import layers, losses, train
+from .engine import summary as _summary
 from .engine.control import (
     Print,
     check_numerics,
@@ -29,7 +30,7 @@ from .engine.control import (
     tuple,
 )
 from .engine.control import print_ as print  # noqa: A004  (tf.print)
-from .engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64
+from .engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64, string
 from .engine.errors import FailedPreconditionError, InvalidArgumentError, OpError
 from .engine.gradient_checker import compute_gradient, compute_gradient_error
 from .engine.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
@@ -265,3 +266,10 @@ def disable_v2_behavior():
 
 
 compat = _Namespace(v1=__import__("sys").modules[__name__])
+summary = _Namespace(
+    scalar=_summary.scalar,
+    histogram=_summary.histogram,
+    merge=_summary.merge,
+    merge_all=_summary.merge_all,
+    FileWriter=_summary.FileWriter,
+)

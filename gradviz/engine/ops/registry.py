@@ -237,7 +237,9 @@ def _input_name(opdef, i):
 
 
 def _kind_names(kinds):
-    return ", ".join({"f": "float", "i": "int", "u": "uint", "b": "bool"}[k] for k in kinds)
+    return ", ".join(
+        {"f": "float", "i": "int", "u": "uint", "b": "bool", "O": "string"}[k] for k in kinds
+    )
 
 
 def _infer(opdef, values, attrs, name):
