@@ -16,7 +16,7 @@ import gc
 from collections import deque
 from dataclasses import dataclass, field
 
-from .graph import Tensor, as_list, convert_to_tensor, graph_of
+from .graph import Tensor, as_list, graph_of
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
 from .ops.registry import (  # noqa: F401  (the reasons are part of this module's vocabulary)
@@ -29,6 +29,7 @@ from .ops.registry import (  # noqa: F401  (the reasons are part of this module'
     STOP_GRADIENT_OP,
     UNREACHED,
 )
+from .ops.state import convert_to_tensor
 
 
 class UnconnectedGradients(enum.Enum):
@@ -92,6 +93,7 @@ class GradientMap:
     accumulated: dict = field(default_factory=dict)  # Tensor -> Accumulation
     grad_ops: dict = field(default_factory=dict)  # gradient Operation -> forward Operation
     results: list = field(default_factory=list)
+    default_grad_ys: bool = False  # every seed is ones (no grad_ys given)
 
     def upstream(self, tensor):
         """The total gradient that reached `tensor` (None if none did)."""
@@ -130,6 +132,7 @@ def gradients(
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [_as_x(x) for x in xs]
         gmap = GradientMap(ys, xs, _grad_ys(ys, grad_ys), stops, method, unconnected)
+        gmap.default_grad_ys = all(gy is None for gy in as_list(grad_ys))
         _Backprop(graph, gmap).run()
         graph.gradient_maps.append(gmap)
     for g in gmap.results:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 import graphviz
 import numpy as np
 
-from ..debug.trace import BackpropTrace, _broadcast_info, ancestors, session_for, trace_backward
+from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
 from ..engine.gradients import AggregationMethod
-from ..engine.graph import graph_of
-from ..engine.ops.registry import OPS
+from ..engine.graph import ancestors, graph_of
+from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
+from ..engine.session import session_for
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
-LEAF_KINDS = {"Placeholder": "placeholder", "VariableV2": "variable", "Const": "constant"}
 
 
 # -- the Drawing object ---------------------------------------------------------------------------
@@ -131,9 +131,9 @@ def _forward_values(ops, feed_dict, session):
     """Forward values where they can be computed; none (and no error) when a feed is missing."""
     graph = graph_of([op.outputs[0] for op in ops if op.outputs])
     fed = {graph.as_graph_element(k).op if isinstance(k, str) else k.op for k in feed_dict or {}}
-    if any(op.type == "Placeholder" and op not in fed for op in ops):
+    if any(op_def(op).role == PLACEHOLDER and op not in fed for op in ops):
         return {}
-    tensors = [t for op in ops for t in op.outputs if op.type != "NoOp"]
+    tensors = forward_tensors(ops)
     return dict(zip(tensors, session_for(graph, session).run(tensors, feed_dict), strict=True))
 
 
@@ -148,11 +148,17 @@ def _collapsed(ops, collapse):
     return {s.rstrip("/") for s in ([collapse] if isinstance(collapse, str) else collapse)}
 
 
+def leaf_kind(op):
+    """ "placeholder", "variable" or "constant" for a leaf (its node style), None for an op."""
+    opdef = op_def(op)
+    return opdef.role if opdef.is_leaf else None
+
+
 # -- labels (shared with the stepper, which reveals them step by step) -----------------------------
 def node_lines(scene, op, show=lambda kind, key: True):
     """The text lines of an op's node. `show(kind, key)` decides which values are revealed yet
     (kinds: "value", "total", "grad"); a hidden value reads "…" so the layout keeps its place."""
-    kind = LEAF_KINDS.get(op.type)
+    kind = leaf_kind(op)
     title = op.name if kind else f"{OPS[op.type].label}  {op.name}"
     lines = [title]
     out = op.outputs[0] if op.outputs else None
@@ -193,9 +199,9 @@ def edge_lines(scene, edge, show=lambda kind, key: True):
         return []
     value = scene.trace.contribution(edge)
     lines = [("∇ " + theme.fmt_value(value)) if show("contribution", edge) else "∇ …"]
-    if c.op.type == "SumToShape":  # broadcasting undone: which axes were summed
-        trace = scene.trace
-        before, after, axes = _broadcast_info(trace.value(c.op.inputs[0]), trace.value(c))
+    broadcast = scene.trace.edge_step(edge).broadcast
+    if broadcast is not None:  # broadcasting undone: which axes were summed
+        before, after, axes = broadcast
         summed = ",".join(str(a) for a in axes)
         lines.append(f"Σ over axes {summed}: {theme.fmt_shape(before)} ⟶ {theme.fmt_shape(after)}")
     return lines
@@ -290,7 +296,7 @@ def _add_node(g, scene, op):
 
 
 def _kind(scene, op):
-    kind = LEAF_KINDS.get(op.type, "op")
+    kind = leaf_kind(op) or "op"
     if kind == "constant" and scene.trace is not None and _is_x(scene, op):
         return "op"  # a constant we differentiate with respect to is a real node here
     return kind
@@ -435,7 +441,7 @@ def backward_scene(
     explain=None,
     prefix="",
 ):
-    values = {t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"}
+    values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
     scene = Scene(

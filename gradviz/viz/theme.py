@@ -20,6 +20,7 @@ Stepper (CSS classes on the laid-out SVG)
 import numpy as np
 
 from ..engine.ops import registry as reasons
+from ..format import fmt_number, fmt_shape, fmt_value  # noqa: F401  (the drawings' number formats)
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -100,49 +101,6 @@ def magnitude_color(value, low=1e-8, high=1e4):
             f = (t - t0) / (t1 - t0)
             return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in zip(c0, c1))
     return "#d62728"
-
-
-def fmt_number(x):
-    """Short, stable text for one number: 4 significant digits, no numpy repr."""
-    x = x.item() if hasattr(x, "item") else x
-    if isinstance(x, bool):
-        return str(x)
-    if isinstance(x, int):
-        return str(x)
-    if x != x:
-        return "nan"
-    if x in (float("inf"), float("-inf")):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:.4g}"
-
-
-def fmt_value(value, max_items=6):
-    """A value compactly: a scalar, a small array, or shape with min/max for big ones."""
-    if value is None:
-        return "—"
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return fmt_number(array)
-    if array.size <= max_items:
-        return _fmt_nested(array)
-    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
-    shape = "×".join(str(d) for d in array.shape)
-    if finite.size == 0:
-        return f"[{shape}] all non-finite"
-    return f"[{shape}] {fmt_number(finite.min())}…{fmt_number(finite.max())}"
-
-
-def _fmt_nested(array):
-    if array.ndim == 1:
-        return "[" + ", ".join(fmt_number(v) for v in array) + "]"
-    return "[" + ", ".join(_fmt_nested(row) for row in array) + "]"
-
-
-def fmt_shape(shape):
-    dims = shape.dims if hasattr(shape, "dims") else shape
-    if dims is None:
-        return "?"
-    return "(" + ", ".join("?" if d is None else str(d) for d in dims) + ")"
 
 
 # -- gradient summaries, monitors and checks (issue #5) -------------------------------------------

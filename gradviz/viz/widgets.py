@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import session_for, trace_backward
+from ..debug.trace import trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
-from ..engine.session import Session, _feed_array
+from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
+from ..engine.session import Session, _feed_array, session_for
 from . import theme
-from .dot import LEAF_KINDS, Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
 from .dot import _edges as drawn_edges
 from .svg import SvgTemplate
 
-LEAVES = tuple(LEAF_KINDS)  # values known before the forward pass starts
 MAX_EDITABLE = 12  # arrays up to this many entries get a text box in the inputs panel
 SPEEDS = {"slow (2 s)": 2000, "normal (1 s)": 1000, "fast (0.3 s)": 300}
 
@@ -87,7 +87,7 @@ class Debugger(widgets.VBox):
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
         self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if op.type not in LEAVES]
+        self.forward_ops = [op for op in self.trace.forward if not op_def(op).is_leaf]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
@@ -149,12 +149,12 @@ class Debugger(widgets.VBox):
         tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
-        if not isinstance(tensor, Tensor) or tensor.op.type not in ("Placeholder", "VariableV2"):
+        if not isinstance(tensor, Tensor) or op_def(tensor.op).role not in (PLACEHOLDER, VARIABLE):
             raise ValueError(f"'{getattr(tensor, 'name', tensor)}' is not a placeholder or variable")
         array = _feed_array(tensor, value)
         feed, state = dict(self.feed), self.session._state
         old = state.get(tensor.op.name)
-        if tensor.op.type == "VariableV2":
+        if op_def(tensor.op).role == VARIABLE:
             state[tensor.op.name] = array
         else:
             feed[tensor] = array
@@ -166,9 +166,7 @@ class Debugger(widgets.VBox):
             raise
         self.feed, self.trace, self.guesses, self._lines = feed, trace, {}, {}
         self.scene.trace = trace
-        self.scene.values = {
-            t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"
-        }
+        self.scene.values = trace.forward_values()
         self._sync_input_widget(tensor, array)
         self._update()
 
@@ -256,7 +254,7 @@ class Debugger(widgets.VBox):
     def _build_inputs(self):
         self.input_widgets = {}
         for op in self.trace.forward:
-            if op.type == "Placeholder" or op.type == "VariableV2":
+            if op_def(op).role in (PLACEHOLDER, VARIABLE):
                 widget = self._input_widget(op.outputs[0])
                 if widget is not None:
                     self.input_widgets[op.outputs[0]] = widget
@@ -331,9 +329,9 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op.type in LEAVES and op is not view.op:
+            elif op_def(op).is_leaf and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and op.type not in LEAVES and op not in view.computed
+            pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
             state = "gv-current" if op is view.op else ("gv-pending" if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         for edge, element in self._edges:
@@ -381,7 +379,7 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or key.type in LEAVES or key in view.computed
+                return view.phase == "backward" or op_def(key).is_leaf or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
