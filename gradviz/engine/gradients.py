@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from .graph import Tensor, as_list, graph_of
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
-from .ops.registry import (  # noqa: F401  (the reasons are part of this module's vocabulary)
+# The reasons an edge carries no gradient (declared with the ops, which name them) are part of
+# this module's vocabulary: the words the trace, explain() and the legend use.
+from .ops.registry import (  # noqa: F401
     GRADIENTS,
     IN_STOP_GRADIENTS,
     INTEGER,
@@ -48,9 +50,6 @@ class AggregationMethod:
     EXPERIMENTAL_ACCUMULATE_N = 2
 
     NAMES = {0: "ADD_N", 1: "EXPERIMENTAL_TREE", 2: "EXPERIMENTAL_ACCUMULATE_N"}
-
-
-# Reasons an edge carries no gradient: the words the trace, explain() and the legend use.
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,7 @@ def _new_digraph(name, rankdir):
     g = graphviz.Digraph(name)
     g.attr(rankdir=rankdir, fontname=theme.FONT, nodesep="0.25", ranksep="0.35")
     g.attr("node", fontname=theme.FONT, fontsize="11")
-    g.attr("edge", fontname=theme.FONT, fontsize="10", color="#555555", arrowsize="0.7")
+    g.attr("edge", fontname=theme.FONT, fontsize="10", **theme.EDGE)
     return g
 
 
@@ -340,7 +340,7 @@ def _backward_edge_attrs(scene, edge):
     attrs = {"label": "\n".join(edge_lines(scene, edge))}
     if edge in gmap.stopped:
         attrs.update(theme.STOPPED.get(gmap.stopped[edge], {}))
-        attrs["fontcolor"] = attrs.get("color", "#999999")
+        attrs["fontcolor"] = attrs.get("color", theme.STOPPED_LABEL)
     elif edge not in gmap.contributions:
         attrs.update(theme.UNREACHABLE)
     else:
@@ -417,7 +417,7 @@ def _add_legend(g, scene):
         shape="note",
         id=scene.prefix + "legend",
         fontsize="9",
-        color="#aaaaaa",
+        color=theme.LEGEND_BORDER,
     )
 
 
@@ -530,7 +530,7 @@ def compare_backward(
         trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
         scene = backward_scene(trace, prefix=side, **draw_options)
         sub = graphviz.Digraph(f"cluster_{side}side")
-        sub.attr(label=title, style="rounded", color="#999999", fontsize="13")
+        sub.attr(label=title, **theme.COMPARISON_FRAME)
         to_digraph(scene, digraph=sub)
         g.subgraph(sub)
     return Drawing(g)

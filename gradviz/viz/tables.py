@@ -24,7 +24,7 @@ _NUMERIC = "text-align: right; font-family: Menlo, Consolas, monospace; white-sp
 # -- HTML -----------------------------------------------------------------------------------------
 def badge(text, color):
     style = (
-        f"background: {color}; color: #ffffff; border-radius: 3px; padding: 1px 5px; "
+        f"background: {color}; color: {theme.BADGE_TEXT}; border-radius: 3px; padding: 1px 5px; "
         "font-size: 11px; white-space: nowrap;"
     )
     return f'<span style="{style}">{html.escape(text)}</span>'
@@ -102,7 +102,8 @@ def sparkline_svg(counts, edges, thresholds=None, width=120, height=22):
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" style="vertical-align: middle;">',
-        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" stroke="#cccccc"/>',
+        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
+        f'stroke="{theme.HISTOGRAM_AXIS}"/>',
     ]
     step = width / max(len(counts), 1)
     top = counts.max() if counts.size and counts.max() > 0 else 1.0

@@ -91,7 +91,7 @@ class Debugger(widgets.VBox):
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
-        self.add_class("gv-debugger")
+        self.add_class(theme.DEBUGGER)
         self._update()
 
     # -- navigation -------------------------------------------------------------------------------
@@ -181,16 +181,16 @@ class Debugger(widgets.VBox):
             ("last", "fast-forward", "last step", self.last),
         ):
             button = widgets.Button(icon=icon, tooltip=tip, layout=widgets.Layout(width="44px"))
-            button.add_class(f"gv-{name}")
+            button.add_class(theme.button_class(name))
             button.on_click(lambda _, act=action: act())
             buttons.append(button)
         self.slider = widgets.IntSlider(
             0, 0, self.num_steps - 1, description="step", continuous_update=True
         )
-        self.slider.add_class("gv-step")
+        self.slider.add_class(theme.STEP)
         self.slider.observe(self._on_slider, "value")
         self.play = widgets.Play(0, 0, self.num_steps - 1, interval=1000)
-        self.play.add_class("gv-play")
+        self.play.add_class(theme.PLAY)
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.speed = widgets.Dropdown(
             options=SPEEDS, value=1000, description="speed", layout=widgets.Layout(width="200px")
@@ -198,9 +198,9 @@ class Debugger(widgets.VBox):
         widgets.link((self.speed, "value"), (self.play, "interval"))
         self.status = widgets.HTML()
         self.graph = widgets.HTML(layout=widgets.Layout(overflow="auto"))
-        self.graph.add_class("gv-graph")
+        self.graph.add_class(theme.GRAPH)
         self.panel = widgets.HTML()
-        self.panel.add_class("gv-panel")
+        self.panel.add_class(theme.PANEL)
         rows = [
             widgets.HBox([*buttons, self.play, self.slider, self.speed]),
             self.status,
@@ -221,9 +221,9 @@ class Debugger(widgets.VBox):
         self.guess = widgets.Text(
             placeholder="your guess for the contribution", description="guess", continuous_update=False
         )
-        self.guess.add_class("gv-guess")
+        self.guess.add_class(theme.GUESS)
         check = widgets.Button(description="Check")
-        check.add_class("gv-check")
+        check.add_class(theme.CHECK)
         check.on_click(lambda _: self.check_guess(self.guess.value))
         return widgets.HBox([self.guess, check])
 
@@ -237,7 +237,7 @@ class Debugger(widgets.VBox):
             guess = np.asarray(json.loads(text) if text.strip().startswith("[") else float(text))
         except ValueError:
             self.status.value = (
-                f"<span class='gv-bad'>Could not read {html.escape(text)!r} as a number.</span>"
+                f"<span class='{theme.BAD}'>Could not read {html.escape(text)!r} as a number.</span>"
             )
             return None
         ok = bool(np.allclose(guess, target.contribution, rtol=self.tolerance, atol=1e-6))
@@ -259,7 +259,7 @@ class Debugger(widgets.VBox):
                 if widget is not None:
                     self.input_widgets[op.outputs[0]] = widget
         box = widgets.VBox([widgets.HTML("<b>inputs</b>"), *self.input_widgets.values()])
-        box.add_class("gv-inputs")
+        box.add_class(theme.INPUTS)
         return box
 
     def _input_widget(self, tensor):
@@ -282,7 +282,7 @@ class Debugger(widgets.VBox):
                 description=tensor.op.name,
                 continuous_update=False,
             )
-        widget.add_class("gv-input")
+        widget.add_class(theme.INPUT)
         widget.observe(lambda change, t=tensor: self._on_input(t, change["new"]), "value")
         return widget
 
@@ -292,7 +292,7 @@ class Debugger(widgets.VBox):
         try:
             self.set_input(tensor, json.loads(value) if isinstance(value, str) else value)
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#c62828'>{html.escape(str(err))}</span>"
+            self.status.value = f"<span style='color:{theme.ERROR_COLOR}'>{html.escape(str(err))}</span>"
 
     def _sync_input_widget(self, tensor, array):
         widget = getattr(self, "input_widgets", {}).get(tensor)
@@ -332,7 +332,7 @@ class Debugger(widgets.VBox):
             elif op_def(op).is_leaf and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
             pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
-            state = "gv-current" if op is view.op else ("gv-pending" if pending else "")
+            state = theme.CURRENT if op is view.op else (theme.PENDING if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         for edge, element in self._edges:
             state, lines = self._edge_style(view, edge, show)
@@ -365,12 +365,12 @@ class Debugger(widgets.VBox):
         if view.phase == "forward":
             pending = edge.dst not in view.computed
             if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
-                return ("gv-pending" if pending else ""), self._edge_lines(edge, show)
-            return ("gv-pending" if pending else ""), [""] * len(lines)
+                return (theme.PENDING if pending else ""), self._edge_lines(edge, show)
+            return (theme.PENDING if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
-            return "gv-edge-active", self._edge_lines(edge, show)
+            return theme.EDGE_ACTIVE, self._edge_lines(edge, show)
         done = self._processed(edge.dst, view)
-        return ("" if done else "gv-grad-pending"), self._edge_lines(edge, show)
+        return ("" if done else theme.GRAD_PENDING), self._edge_lines(edge, show)
 
     def _processed(self, op, view):
         position = self._position.get(op)  # in gradients()' processing order
@@ -399,7 +399,7 @@ class Debugger(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
         # Without a kernel (an HTML export) the initial drawing still shows.
-        bundle["text/html"] = f"<div class='gv-static'>{self._static_svg}</div>"
+        bundle["text/html"] = f"<div class='{theme.STATIC}'>{self._static_svg}</div>"
         return bundle
 
     def __repr__(self):
@@ -409,14 +409,14 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='gv-eq'>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>"
         f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
         for t in op.inputs
     )
     value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
-        f"<span class='gv-eq'>{html.escape(op.name)} = {value}</span></div>"
+        f"<span class='{theme.EQ}'>{html.escape(op.name)} = {value}</span></div>"
         f"<table><tr><th>input</th><th>value</th></tr>{inputs}</table>"
     )
 
@@ -428,13 +428,13 @@ def _backward_panel(dbg, view):
     y = html.escape(_y_name(dbg.trace))
     head = (
         f"<div><b>Backward</b> · {html.escape(step.op.name)} ({html.escape(step.op.type)}) · "
-        f"upstream grad <span class='gv-eq'>∂{y}/∂{html.escape(step.op.name)} = "
+        f"upstream grad <span class='{theme.EQ}'>∂{y}/∂{html.escape(step.op.name)} = "
         f"{upstream}</span></div>"
     )
     if not step.edges:
         return head + (
             f"<div>{html.escape(step.op.name)} is one of the xs: its gradient is "
-            f"final, <span class='gv-eq'>{upstream}</span></div>"
+            f"final, <span class='{theme.EQ}'>{upstream}</span></div>"
         )
     rows = "".join(_edge_row(step, es, show) for es in step.edges)
     return (
@@ -445,7 +445,7 @@ def _backward_panel(dbg, view):
 
 
 # When one drawn element stands for several ops or edges (a collapsed scope), the strongest wins.
-_RANK = {"gv-pending": 0, "gv-grad-pending": 0, "": 1, "gv-edge-active": 2, "gv-current": 2}
+_RANK = {theme.PENDING: 0, theme.GRAD_PENDING: 0, "": 1, theme.EDGE_ACTIVE: 2, theme.CURRENT: 2}
 
 
 def _strongest(old, new):
@@ -471,8 +471,8 @@ def _edge_row(step, es, show):
         before, after, axes = es.broadcast
         product += f" (summed over axes {list(axes)}: {before}→{after})"
     return (
-        f"<tr><td>{name}</td><td class='gv-eq'>{html.escape(es.formula)}</td>"
-        f"<td class='gv-eq'>{html.escape(product)}</td></tr>"
+        f"<tr><td>{name}</td><td class='{theme.EQ}'>{html.escape(es.formula)}</td>"
+        f"<td class='{theme.EQ}'>{html.escape(product)}</td></tr>"
     )
 
 
@@ -499,9 +499,9 @@ def _guess_line(dbg, view):
         return "<div>Predict the contribution, type it below and press Check.</div>"
     guess, ok = dbg.guesses[view.index]
     mark = (
-        "<span class='gv-ok'>✓ within tolerance</span>"
+        f"<span class='{theme.OK}'>✓ within tolerance</span>"
         if ok
-        else "<span class='gv-bad'>✗ not within tolerance</span>"
+        else f"<span class='{theme.BAD}'>✗ not within tolerance</span>"
     )
     return f"<div>Your guess {theme.fmt_value(guess)}: {mark}</div>"
 

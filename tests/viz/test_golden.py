@@ -18,3 +18,9 @@ def test_every_golden_file_is_drawn():
 def test_dot_source_is_byte_identical(name):
     recorded = (GOLDEN / f"{name}.dot").read_text(encoding="utf-8")
     assert SOURCES[name] == recorded
+
+
+def test_stepper_css_is_unchanged():
+    from gradviz.viz import theme
+
+    assert theme.STEPPER_CSS == (GOLDEN.parent / "stepper.css").read_text(encoding="utf-8")
