@@ -99,3 +99,14 @@ def test_every_colour_and_css_class_lives_in_the_theme():
         if pattern.search(text)
     ]
     assert found == []
+
+
+def test_the_backward_pass_functions_share_one_argument_order():
+    import inspect
+
+    common = ["ys", "xs", "feed_dict", "grad_ys", "stop_gradients", "session"]
+    common += ["aggregation_method", "unconnected_gradients"]
+    for function in (gradviz.trace_backward, gradviz.draw_backward, gradviz.Debugger):
+        assert list(inspect.signature(function).parameters)[: len(common)] == common, function
+    compare = list(inspect.signature(gradviz.compare_backward).parameters)
+    assert compare[:3] == common[:3] and compare.index("session") < compare.index("titles")

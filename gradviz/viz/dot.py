@@ -463,6 +463,8 @@ def backward_scene(
 
 def draw_trace(trace, rankdir="LR", title=None, **scene_options):
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
+    if not isinstance(trace, BackpropTrace):
+        raise TypeError(f"draw_trace expects a BackpropTrace, got {type(trace).__name__}")
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -470,23 +472,23 @@ def draw_trace(trace, rankdir="LR", title=None, **scene_options):
 def draw_backward(
     ys,
     xs,
+    feed_dict=None,
     grad_ys=None,
     stop_gradients=None,
-    feed_dict=None,
     session=None,
+    aggregation_method=None,
+    unconnected_gradients="none",
     collapse=None,
     highlight=None,
     color_by_magnitude=False,
     show_grad_ops=False,
     explain=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
     rankdir="LR",
     title=None,
 ):
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
-    Each edge is labelled with the contribution flowing back along it, fan-outs show their
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is labelled with the contribution flowing back along it, fan-outs show their
     accumulated sum, each x its final gradient; stopped edges are styled by reason (legend).
     `color_by_magnitude` colours edges by log |contribution|; `show_grad_ops` also draws the
     gradient ops gradients() added; `explain=x` highlights the edges that cut x's gradient.
@@ -509,11 +511,11 @@ def draw_backward(
 def compare_backward(
     ys,
     xs,
+    feed_dict=None,
     left=None,
     right=None,
-    titles=("left", "right"),
-    feed_dict=None,
     session=None,
+    titles=("left", "right"),
     rankdir="TB",
     **draw_options,
 ):

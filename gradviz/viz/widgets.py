@@ -1,6 +1,6 @@
 """The Debugger: an ipywidgets stepper through the forward and then the backward pass.
 
-    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})
+    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})   # or gv.Debugger(trace)
     dbg            # in Jupyter: the graph, ⏮ ◀ ▶ ⏭ ▷ controls, a step slider, the chain-rule panel
     dbg.next()     # the same from Python; dbg.index, dbg.current_op, dbg.panel_text
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import trace_backward
+from ..debug.trace import BackpropTrace, trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
@@ -47,18 +47,22 @@ class StepView:
 class Debugger(widgets.VBox):
     """Step through ``gradients(ys, xs, ...)`` one op at a time (see the module docstring).
 
-    `predict=True` is the classroom mode: a backward step hides its contribution until a guess
-    has been typed and checked (relative tolerance `tolerance`).
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order; or pass one
+    BackpropTrace instead (``gv.Debugger(trace)``). `predict=True` is the classroom mode: a
+    backward step hides its contribution until a guess has been typed and checked (relative
+    tolerance `tolerance`).
     """
 
     def __init__(
         self,
         ys,
-        xs,
+        xs=None,
         feed_dict=None,
         grad_ys=None,
         stop_gradients=None,
         session=None,
+        aggregation_method=None,
+        unconnected_gradients="none",
         predict=False,
         tolerance=0.01,
         collapse=None,
@@ -67,10 +71,31 @@ class Debugger(widgets.VBox):
     ):
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
-        graph = graph_of(as_list(ys) + as_list(xs))
-        session = _private_copy(session_for(graph, session))
-        self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
-        self.session, self.feed = self.trace.session, dict(feed_dict or {})
+        if isinstance(ys, BackpropTrace):
+            given = {"xs": xs, "feed_dict": feed_dict, "grad_ys": grad_ys, "session": session}
+            given.update(stop_gradients=stop_gradients, aggregation_method=aggregation_method)
+            extra = [name for name, value in given.items() if value is not None]
+            extra += ["unconnected_gradients"] if unconnected_gradients != "none" else []
+            if extra:
+                raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
+            trace = ys
+            self.trace = BackpropTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+        else:
+            if xs is None:
+                raise TypeError("Debugger() needs xs (or one BackpropTrace)")
+            graph = graph_of(as_list(ys) + as_list(xs))
+            session = _private_copy(session_for(graph, session))
+            self.trace = trace_backward(
+                ys,
+                xs,
+                feed_dict,
+                grad_ys,
+                stop_gradients,
+                session,
+                aggregation_method,
+                unconnected_gradients,
+            )
+        self.session, self.feed = self.trace.session, dict(self.trace.feed_dict)
         self.predict, self.tolerance, self.guesses = predict, tolerance, {}
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
