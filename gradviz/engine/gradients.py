@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from .graph import Tensor, as_list, graph_of
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
-# The reasons an edge carries no gradient (declared with the ops, which name them) are part of
-# this module's vocabulary: the words the trace, explain() and the legend use.
-from .ops.registry import (  # noqa: F401
+from .ops.registry import (  # noqa: F401  (why an edge carries no gradient: this module's words too)
     GRADIENTS,
     IN_STOP_GRADIENTS,
     INTEGER,

@@ -488,10 +488,11 @@ def draw_backward(
 ):
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
-    The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is labelled with the contribution flowing back along it, fan-outs show their
-    accumulated sum, each x its final gradient; stopped edges are styled by reason (legend).
-    `color_by_magnitude` colours edges by log |contribution|; `show_grad_ops` also draws the
-    gradient ops gradients() added; `explain=x` highlights the edges that cut x's gradient.
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is
+    labelled with the contribution flowing back along it, fan-outs show their accumulated sum,
+    each x its final gradient; stopped edges are styled by reason (legend). `color_by_magnitude`
+    colours edges by log |contribution|; `show_grad_ops` also draws the gradient ops gradients()
+    added; `explain=x` highlights the edges that cut x's gradient.
     """
     trace = trace_backward(
         ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected_gradients
