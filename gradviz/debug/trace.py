@@ -235,7 +235,7 @@ class BackpropTrace:
         i = self._x_index(x)
         x, grad, gmap = self.xs[i], self.grads[i], self.gradient_map
         zero = " (returned as zeros: unconnected_gradients='zero')" if grad is not None else ""
-        on_path = descendants(x.op) & set(self.forward)
+        on_path = descendants([x.op]) & set(self.forward)
         if x.op not in set(self.forward):
             return Explanation(x, grad, f"unreachable: no y depends on it{zero}")
         blocking = [

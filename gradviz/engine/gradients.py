@@ -16,7 +16,7 @@ import gc
 from collections import deque
 from dataclasses import dataclass, field
 
-from .graph import Tensor, as_list, graph_of
+from .graph import Tensor, as_list, descendants, graph_of, producers, walk
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
 from .ops.registry import (  # noqa: F401  (why an edge carries no gradient: this module's words too)
@@ -322,19 +322,8 @@ def _integer_only(upstream):
 
 def _between(ys, xs):
     """Ops reachable forward from some x that also lead to some y (TensorFlow's between_ops)."""
-    reached, stack = set(), [x.op for x in xs]
-    while stack:
-        op = stack.pop()
-        if op not in reached:
-            reached.add(op)
-            stack.extend(c for t in op.outputs for c in t._consumers)
-    between, stack = set(), [y.op for y in ys]
-    while stack:
-        op = stack.pop()
-        if op in reached and op not in between:
-            between.add(op)
-            stack.extend(t.op for t in op.inputs)
-    return between
+    reached = descendants([x.op for x in xs])
+    return walk([y.op for y in ys], producers, within=reached)
 
 
 def _pending_counts(between):

@@ -282,26 +282,37 @@ def _describe(obj):
     return f"{kind} '{obj.name}'"
 
 
-def ancestors(tensors):
-    """Ops the tensors depend on, in creation (topological) order."""
-    seen, stack = set(), [t.op for t in tensors]
+# -- graph walks: the one traversal every layer uses ------------------------------------------------
+def walk(start, neighbours, within=None):
+    """The set of ops reachable from the ops `start` (included) by `neighbours(op)`, never leaving
+    the set `within` (when given)."""
+    seen, stack = set(), list(start)
     while stack:
         op = stack.pop()
-        if op not in seen:
+        if op not in seen and (within is None or op in within):
             seen.add(op)
-            stack.extend(t.op for t in op.inputs)
-    return sorted(seen, key=lambda op: op.index)
-
-
-def descendants(op):
-    """`op` and every op that depends on it (a set)."""
-    seen, stack = set(), [op]
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(c for t in current.outputs for c in t._consumers)
+            stack.extend(neighbours(op))
     return seen
+
+
+def producers(op):
+    """The ops whose outputs `op` reads."""
+    return [t.op for t in op.inputs]
+
+
+def consumers(op):
+    """The ops that read an output of `op`."""
+    return [c for t in op.outputs for c in t._consumers]
+
+
+def ancestors(tensors):
+    """Ops the tensors depend on, in creation (topological) order."""
+    return sorted(walk([t.op for t in tensors], producers), key=lambda op: op.index)
+
+
+def descendants(ops):
+    """The ops `ops` and every op that depends on one of them (a set)."""
+    return walk(ops, consumers)
 
 
 def as_list(value):

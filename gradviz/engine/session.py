@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError, OpError
-from .graph import Operation, Tensor
+from .graph import Operation, Tensor, walk
 from .ops.registry import GROUP, OPS, PLACEHOLDER
 
 _local = threading.local()
@@ -303,15 +303,8 @@ def _needed_ops(elements, fed):
     """Ops the fetches depend on (through inputs and control inputs), stopping at fed tensors,
     in creation order, which is topological."""
     # A fetched tensor that is also fed needs nothing computed (TensorFlow returns the feed).
-    needed, stack = set(), [e.op if isinstance(e, Tensor) else e for e in elements if e not in fed]
-    while stack:
-        op = stack.pop()
-        if op in needed:
-            continue
-        needed.add(op)
-        stack.extend([t.op for t in op.inputs if t not in fed])
-        if op.control_inputs:
-            stack.extend(op.control_inputs)
+    start = [e.op if isinstance(e, Tensor) else e for e in elements if e not in fed]
+    needed = walk(start, lambda op: [t.op for t in op.inputs if t not in fed] + list(op.control_inputs))
     return sorted(needed, key=operator.attrgetter("index"))
 
 
