@@ -221,7 +221,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in the default session (or `session`), as TensorFlow's Operation.run."""
-        from .session import session_for
+        from .session import session_for  # here: the session module imports this one
 
         session_for(self.graph, session, self).run(self, feed_dict)
 
@@ -264,7 +264,7 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """This tensor's value in the default session (or `session`)."""
-        from .session import session_for
+        from .session import session_for  # here: the session module imports this one
 
         return session_for(self.graph, session, self).run(self, feed_dict)
 

@@ -16,8 +16,9 @@ import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError, OpError
-from .graph import Operation, Tensor, walk
+from .graph import Operation, Tensor, get_default_graph, walk
 from .ops.registry import GROUP, OPS, PLACEHOLDER
+from .ops.state import global_variables_initializer
 
 _local = threading.local()
 
@@ -29,8 +30,6 @@ class Session:
     """
 
     def __init__(self, graph=None, target="", config=None):
-        from .graph import get_default_graph
-
         self.graph = graph if graph is not None else get_default_graph()
         self._state = {}  # variable op name -> numpy value
         self._plans = {}  # (fetched elements, fed tensors) -> Plan
@@ -178,8 +177,6 @@ def session_for(graph, session=None, element=None):
         return session
     session = Session(graph)
     if graph.get_collection("variables"):
-        from .ops.state import global_variables_initializer  # state imports this module
-
         with graph.as_default():
             session.run(global_variables_initializer())
     return session

@@ -16,7 +16,7 @@ import graphviz
 import numpy as np
 
 from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
-from ..engine.gradients import AggregationMethod
+from ..engine.gradients import AggregationMethod, Edge
 from ..engine.graph import ancestors, graph_of
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
 from ..engine.session import session_for
@@ -308,8 +308,6 @@ def _is_x(scene, op):
 
 def _edges(scene):
     """(src id, dst id, [Edge]) per drawn edge, in graph order; merged inside collapsed scopes."""
-    from ..engine.gradients import Edge
-
     merged, drawn = {}, set(scene.ops)
     for op in scene.ops:
         for i, t in enumerate(op.inputs):

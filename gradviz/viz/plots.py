@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..debug.summary import FLAGS
 from . import theme
 
 _MARKERS = {"vanishing": "v", "exploding": "^", "nonfinite": "X"}
@@ -213,8 +214,6 @@ def _flow_rows(source, step):
             }
             for r in source.rows
         ]
-    from ..debug.summary import FLAGS
-
     at = -1 if step is None else source.steps.index(step)
     flags = np.stack([source.history(f)[at] for f in FLAGS], axis=1)
     return [

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..dtypes import as_dtype
 from ..graph import Tensor
 from . import array, custom, math, nn, reduce, state  # noqa: F401  (registers every op)
 from .array import AddN, Cast, Identity, Reshape, StopGradient, Take, Transpose, Where
@@ -68,8 +69,6 @@ def stop_gradient(input, name=None):  # noqa: A002 (TensorFlow's argument name)
 
 def cast(x, dtype, name=None):
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
-    from ..dtypes import as_dtype
-
     return Cast(x, dtype=as_dtype(dtype), name=name)
 
 

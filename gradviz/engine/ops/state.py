@@ -179,7 +179,7 @@ class Variable(Tensor):
 
     def load(self, value, session=None):
         """Write `value` into the variable in `session` (the default one if None)."""
-        from ..session import session_for
+        from ..session import session_for  # here: the session module imports this one
 
         session_for(self.graph, session, self).load_variable(self, value)
 
