@@ -1,4 +1,5 @@
-"""How it looks: theme (encoding), dot (Graphviz drawings), svg (restyling), widgets, plots.
+"""How it looks: theme (the encoding: every colour and CSS class), dot (Graphviz drawings), svg
+(restyling), tables (HTML reports), widgets (the Debugger), plots (matplotlib).
 
 On import this package registers its pictures of the debug results (HTML tables, figures, the
 highlighted drawing) with `gradviz.debug.pictures`, so the debug layer can show them without
