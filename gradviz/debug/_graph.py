@@ -39,7 +39,7 @@ def execution_order(ys, gmap=None):
     if gmap is None:
         return forward, []
     seen = set(forward)
-    backward = [op for op in ancestors(gradient_tensors(gmap)) if op not in seen]
+    backward = [op for op in ancestors(gradient_tensors(gmap, with_cut=True)) if op not in seen]
     return forward, backward
 
 

@@ -312,12 +312,14 @@ class _Waiting(Mapping):
         return repr(dict(self))
 
 
-def gradient_tensors(gmap):
+def gradient_tensors(gmap, with_cut=False):
     """Every tensor the backward pass computes: seeds, the contributions that flow (and, where
-    broadcasting was undone, the value before it), totals and results; deduplicated, in order."""
+    broadcasting was undone, the value before it), totals and results; deduplicated, in order.
+    `with_cut` adds the contributions built on edges that were then cut (one that reaches no x):
+    ops the backward pass ran, though nothing it returns depends on them."""
     tensors = list(gmap.grad_ys)
     for edge, c in gmap.contributions.items():
-        if edge not in gmap.stopped:
+        if with_cut or edge not in gmap.stopped:
             tensors.append(c)
             if op_def(c.op).undoes_broadcast:  # the value before broadcasting was undone
                 tensors.append(c.op.inputs[0])
