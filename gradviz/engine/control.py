@@ -15,10 +15,10 @@ import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError
-from .graph import Operation, Tensor, as_list, convert_to_tensor, get_default_graph, graph_of
+from .graph import Operation, Tensor, as_list, get_default_graph, graph_of
 from .ops.array import Where, ZerosLike
-from .ops.registry import apply_op, register_op
-from .ops.state import group
+from .ops.registry import GROUP, apply_op, register_op
+from .ops.state import convert_to_tensor, group
 from .shape import TensorShape
 
 
@@ -189,7 +189,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
     return apply_op("Print", [input_, *as_list(data)], attrs, name=name or "Print")
 
 
-@register_op("PrintV2", label="print", no_gradient="no output", stateful=True, typed=())
+@register_op("PrintV2", label="print", no_gradient="no output", stateful=True, typed=(), role=GROUP)
 class PrintV2:
     def forward(state, pending, *inputs, template, sep, end, stream, summarize):
         values = iter(inputs)

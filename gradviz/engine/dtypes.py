@@ -20,7 +20,6 @@ _ALIASES = {
     "half": float16,
     "int": int32,
     "bool": bool_,
-    "string": string,
 }
 
 

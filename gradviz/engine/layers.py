@@ -5,11 +5,11 @@ layer ("dense", "dense_1", ... unless `name` is given) and creates its variables
 import numpy as np
 
 from . import init_ops
-from .graph import convert_to_tensor
 from .ops import matmul, nn
 from .ops.array import Reshape
 from .ops.conv import conv2d as _conv2d
 from .ops.conv import max_pool as _max_pool
+from .ops.state import convert_to_tensor
 from .variable_scope import get_variable, variable_scope
 
 

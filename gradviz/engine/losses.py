@@ -4,7 +4,7 @@ non-zero weights), added to the "losses" collection."""
 
 import numpy as np
 
-from .graph import convert_to_tensor, get_default_graph
+from .graph import get_default_graph
 from .ops import nn
 from .ops.array import Cast, Where
 from .ops.compare import NotEqual
@@ -13,7 +13,7 @@ from .ops.elementwise import SquaredDifference
 from .ops.math import Abs, Log, Minimum, Mul
 from .ops.mathfns import composite
 from .ops.reduce import reduce_sum
-from .ops.state import get_collection
+from .ops.state import convert_to_tensor, get_collection
 
 
 class Reduction:

@@ -5,11 +5,11 @@ import numpy as np
 from . import dtypes
 from .control import control_dependencies
 from .gradients import gradients
-from .graph import Tensor, convert_to_tensor, graph_of
+from .graph import Tensor, graph_of
 from .ops.array import Cast
 from .ops.elementwise import Floor
 from .ops.math import Mul, Pow, Sqrt
-from .ops.state import Variable, group, trainable_variables
+from .ops.state import Variable, convert_to_tensor, group, trainable_variables
 from .variable_scope import create_global_step, get_global_step, get_or_create_global_step
 
 __all__ = ["create_global_step", "get_global_step", "get_or_create_global_step"]

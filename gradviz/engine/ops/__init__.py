@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..dtypes import as_dtype
 from ..graph import Tensor
 from . import (  # noqa: F401  (registers every op)
     array,
@@ -90,9 +91,57 @@ def stop_gradient(input, name=None):  # noqa: A002 (TensorFlow's argument name)
 
 def cast(x, dtype, name=None):
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
-    from ..dtypes import as_dtype
-
     return Cast(x, dtype=as_dtype(dtype), name=name)
 
 
 softmax = nn.softmax
+
+
+def _install_operators():
+    """Python operators on Tensors build these ops, named as TensorFlow names them ("add", "mul",
+    "truediv", ...); the ops install them, so the graph module needs no op (autograd's boxes)."""
+
+    def binary(opdef, name):
+        return (
+            lambda self, other: opdef(self, other, name=name),
+            lambda self, other: opdef(other, self, name=name),
+        )
+
+    for method, opdef, name in (
+        ("add", Add, "add"),
+        ("sub", Sub, "sub"),
+        ("mul", Mul, "mul"),
+        ("pow", Pow, "pow"),
+        ("matmul", MatMul, "matmul"),
+    ):
+        forward, reflected = binary(opdef, name)
+        setattr(Tensor, f"__{method}__", forward)
+        setattr(Tensor, f"__r{method}__", reflected)
+    Tensor.__truediv__ = lambda self, other: truediv(self, other)
+    Tensor.__rtruediv__ = lambda self, other: truediv(other, self)
+    Tensor.__neg__ = lambda self: Neg(self, name="Neg")
+    Tensor.__abs__ = lambda self: Abs(self, name="Abs")
+    Tensor.__invert__ = lambda self: compare.LogicalNot(self, name="LogicalNot")
+    Tensor.__getitem__ = indexing.getitem  # Python slicing: x[:, 0], x[1:-1], x[..., None]
+    Tensor.__matmul__ = lambda self, other: matmul(self, other, name="matmul")
+    Tensor.__rmatmul__ = lambda self, other: matmul(other, self, name="matmul")
+    # Comparisons and logic, as TensorFlow 1.x's tensors have them (== and != stay identity).
+    for method, opdef, name in (
+        ("lt", compare.Less, "Less"),
+        ("le", math.LessEqual, "LessEqual"),
+        ("gt", array.Greater, "Greater"),
+        ("ge", math.GreaterEqual, "GreaterEqual"),
+    ):
+        setattr(Tensor, f"__{method}__", binary(opdef, name)[0])
+    for method, opdef, name in (
+        ("and", compare.LogicalAnd, "LogicalAnd"),
+        ("or", compare.LogicalOr, "LogicalOr"),
+        ("mod", elementwise.FloorMod, "mod"),
+        ("floordiv", elementwise.FloorDiv, "floordiv"),
+    ):
+        forward, reflected = binary(opdef, name)
+        setattr(Tensor, f"__{method}__", forward)
+        setattr(Tensor, f"__r{method}__", reflected)
+
+
+_install_operators()

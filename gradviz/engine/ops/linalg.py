@@ -9,10 +9,11 @@ import re
 
 import numpy as np
 
-from ..graph import Tensor, convert_to_tensor, graph_of
+from ..graph import Tensor, graph_of
 from ..shape import TensorShape, broadcast_shapes
 from .array import BroadcastLike, ExpandDims
 from .registry import register_op, unbroadcast
+from .state import convert_to_tensor
 
 
 @register_op("BatchMatMulV2", label="@", partials=("g·yᵀ", "xᵀ·g"), kinds="fi")

@@ -7,13 +7,14 @@ import contextlib
 import numpy as np
 
 from .. import dtypes
-from ..graph import Tensor, convert_to_tensor, graph_of
+from ..graph import Tensor, graph_of
 from ..shape import TensorShape
 from .array import Cast, Greater, Identity, OnesLike, StopGradient, Where, ZerosLike
 from .compare import NotEqual
 from .math import Abs, Exp, Log, Maximum, Minimum, Sqrt
 from .reduce import reduce_max, reduce_sum
 from .registry import boolean, register_op
+from .state import convert_to_tensor
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ import contextlib
 
 import numpy as np
 
-from ..graph import Tensor, convert_to_tensor, graph_of
+from ..graph import Tensor, graph_of
 from .array import StopGradient, Where, ZerosLike
 from .compare import in_top_k  # noqa: F401  (tf.nn.in_top_k)
 from .conv import avg_pool, conv2d, max_pool  # noqa: F401  (tf.nn names)
@@ -28,6 +28,7 @@ from .random import random_uniform
 from .reduce import reduce_max, reduce_mean, reduce_sum
 from .registry import broadcast, register_op, unbroadcast
 from .shaping import squeeze
+from .state import convert_to_tensor
 
 relu, sigmoid, tanh = Relu, Sigmoid, Tanh
 

@@ -7,11 +7,12 @@ import builtins
 import numpy as np
 
 from .. import dtypes
-from ..graph import Tensor, convert_to_tensor, graph_of
+from ..graph import Tensor, graph_of
 from ..shape import TensorShape
 from .array import ExpandDims, ReshapeLike, Stack, ZerosLike
 from .indexing import StridedSlice
 from .registry import apply_op, like_second, register_op
+from .state import convert_to_tensor
 
 
 def _rank(x):
