@@ -30,7 +30,19 @@ from .engine.control import (
     tuple,
 )
 from .engine.control import print_ as print  # noqa: A004  (tf.print)
-from .engine.dtypes import as_dtype, bool_, float16, float32, float64, int32, int64, string
+from .engine.dtypes import (
+    as_dtype,
+    bool_,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+)
 from .engine.errors import FailedPreconditionError, InvalidArgumentError, OpError
 from .engine.gradient_checker import compute_gradient, compute_gradient_error
 from .engine.gradients import AggregationMethod, UnconnectedGradients, gradients, hessians
@@ -201,6 +213,7 @@ newaxis = None
 reverse_v2 = reverse
 floor_div = floordiv
 floormod = mod
+arg_max, arg_min = argmax, argmin  # TensorFlow 1.x's old names
 in_top_k, l2_normalize, softplus = nn.in_top_k, nn.l2_normalize, nn.softplus
 errors = _Namespace(
     OpError=OpError,

@@ -11,6 +11,7 @@ float32 = np.dtype("float32")
 float64 = np.dtype("float64")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
+int8, int16, uint8 = np.dtype("int8"), np.dtype("int16"), np.dtype("uint8")
 bool_ = np.dtype("bool")
 string = np.dtype(object)  # serialized bytes: what summary ops output, as TensorFlow's tf.string
 

@@ -24,7 +24,7 @@ from .elementwise import (
 from .indexing import gather, one_hot
 from .math import Abs, Exp, GreaterEqual, Log, Maximum, Relu, Sigmoid, Square, Tanh
 from .mathfns import l2_loss as _l2_loss
-from .random import random_uniform
+from .random import random_uniform, random_uniform_like
 from .reduce import reduce_max, reduce_mean, reduce_sum
 from .registry import broadcast, register_op, unbroadcast
 from .shaping import squeeze
@@ -131,13 +131,14 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         raise ValueError(f"dropout: keep_prob must be in (0, 1], got {keep}")
     with _composite(name or "dropout", x, keep):
         x = convert_to_tensor(x)
-        shape = x.shape.as_list() if noise_shape is None else list(noise_shape)
-        if None in shape:
-            raise ValueError(f"dropout: needs a known noise shape, got {shape} (pass noise_shape)")
         keep = (
             convert_to_tensor(keep, x.dtype) if isinstance(keep, Tensor) else np.asarray(keep, x.dtype)
         )
-        binary = Floor(keep + random_uniform(shape, dtype=x.dtype, seed=seed))
+        if noise_shape is None:
+            noise = random_uniform_like(x, seed=seed)
+        else:
+            noise = random_uniform(list(noise_shape), dtype=x.dtype, seed=seed)
+        binary = Floor(keep + noise)
         return x / keep * binary
 
 
@@ -248,3 +249,15 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, **unused)
 
 def l2_loss(t, name=None):
     return _l2_loss(t, name=name)
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x − mean) · scale / sqrt(variance + ε) + offset, computed as TensorFlow does:
+    x · inv + (offset − mean · inv) with inv = scale · rsqrt(variance + ε)."""
+    with _composite(name or "batchnorm", x, mean, variance):
+        x = convert_to_tensor(x)
+        inv = Rsqrt(variance + np.asarray(variance_epsilon, x.dtype))
+        if scale is not None:
+            inv = inv * scale
+        shift = -mean * inv if offset is None else offset - mean * inv
+        return x * inv + shift

@@ -209,3 +209,19 @@ def random_shuffle(value, seed=None, name=None):
         {"seed": graph_seed, "seed2": op_seed, "key": key},
         name=name or "RandomShuffle",
     )
+
+
+@register_op("RandomUniformLike", label="U[0,1)", stateful=True, no_gradient="random", typed=())
+class RandomUniformLike:
+    """Uniform draws shaped like `like` at run time (dropout of a batch of unknown size)."""
+
+    def forward(state, pending, like, *, seed, seed2, key):
+        return _generator(state, key, seed, seed2).random(like.shape).astype(like.dtype)
+
+
+def random_uniform_like(like, seed=None, name="random_uniform"):
+    graph_seed, op_seed = get_seed(seed)
+    key = ("random", like.graph.unique_name(name, mark_as_used=False))
+    return apply_op(
+        "RandomUniformLike", [like], {"seed": graph_seed, "seed2": op_seed, "key": key}, name=name
+    )
