@@ -77,6 +77,14 @@ STEPPER_CSS = """
 .gv-panel td, .gv-panel th {padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left;}
 .gv-panel .gv-eq {font-family: monospace;}
 .gv-panel .gv-ok {color: #2e7d32;} .gv-panel .gv-bad {color: #c62828;}
+.gv-edge-asked > path, .gv-edge-asked > polygon {stroke: #8e24aa; stroke-width: 4px;}
+.gv-edge-asked > path {stroke-dasharray: 8 3;}
+.gv-edge-asked > text {fill: #8e24aa; font-weight: bold;}
+.gv-feedback {margin: 4px 0; padding: 4px 8px; border-left: 4px solid #999; background: #fafafa;}
+.gv-feedback.gv-ok {border-color: #2e7d32; color: #1b5e20;}
+.gv-feedback.gv-bad {border-color: #c62828; color: #8e0000;}
+.gv-question {margin-top: 6px; color: #6a1b9a;}
+.gv-summary {margin-top: 6px; padding: 4px 8px; background: #f3e5f5;}
 """
 
 

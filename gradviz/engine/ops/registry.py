@@ -54,6 +54,11 @@ class OpDef:
     # (ZerosLike's x, BroadcastLike's `like`): the session folds the op once those are known
     shape_only: tuple = ()
     aliasing: bool = False  # the output may be an array stored elsewhere (a view, a variable)
+    # The rule of calculus at work in `gradient`, for a student ("product rule"), and a hint that
+    # names it with the op's own inputs: a format string with {label}, {input}, {other},
+    # {upstream} and {partial} (see debug/quiz.py). Empty: the chain rule through `label`.
+    rule: str = ""
+    hint: str = ""
 
     def __call__(self, *args, name=None, **kwargs):
         if not kwargs and len(args) == len(self.inputs) and not self.variadic:
@@ -87,11 +92,15 @@ def register_op(
     no_gradient=None,
     shape_only=(),
     aliasing=False,
+    rule="",
+    hint="",
 ):
     """Class decorator: declare an op (see the module docstring). `no_gradient` gives the reason
     a gradient never passes this op type; otherwise the class must define `gradient`.
     `aliasing=True` marks an op whose output may share memory with an input or with session
     state (a numpy view, a variable's value): the session copies such a value when it is fetched.
+    `rule` and `hint` tell a student which rule of calculus the gradient applies (the classroom
+    mode's hints); without them the hint is the chain rule through the op's `partials`.
 
     `forward` may also be a C function taking the inputs positionally (``forward = np.sin``,
     ``forward = operator.add``, which is numpy's ``x + y``), with the input names in the class's
@@ -125,6 +134,8 @@ def register_op(
             stateful=stateful,
             shape_only=tuple(shape_only),
             aliasing=aliasing,
+            rule=rule,
+            hint=hint,
         )
         OPS[op_type] = opdef
         if "gradient" in cls.__dict__:
