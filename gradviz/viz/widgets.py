@@ -530,7 +530,7 @@ def _backward_panel(dbg, view):
     if not step.edges:
         return head + (
             f"<div>{html.escape(step.op.name)} is one of the xs: its gradient is "
-            f"final, <span class='gv-eq'>{upstream}</span></div>"
+            f"final, <span class='gv-eq'>{upstream}</span></div>{_question_line(dbg, view)}"
         )
     rows = "".join(_edge_row(step, es, show) for es in step.edges)
     return (
