@@ -73,3 +73,13 @@ def draw_highlighted(context, highlight, **kwargs):
         highlight=highlight,
         **kwargs,
     )
+
+
+def draw_graded(context, highlight, graded, **kwargs):
+    """The backward drawing of a check's `context` (its gradient_map, feed_dict, session), with
+    ops highlighted and `graded` edges ({Edge key: (ok, note)}) painted right or wrong."""
+    from ..viz import dot
+    from .trace import BackpropTrace
+
+    trace = BackpropTrace(context["gradient_map"], context.get("feed_dict"), context.get("session"))
+    return dot.draw_trace(trace, highlight=highlight, graded=graded, **kwargs)

@@ -50,6 +50,15 @@ GRADIENT = "#c0392b"  # the colour of everything that is a gradient
 X_MARK = {"peripheries": "2", "color": GRADIENT}
 UNREACHABLE = {"color": "#bbbbbb", "fontcolor": "#aaaaaa"}
 HIGHLIGHT = {"color": "#e67e22", "penwidth": "3"}
+# A gradient check's verdict on one edge: right (green) or wrong (red, thicker), and the legend rows.
+GRADED = {
+    True: {"color": "#2e7d32", "fontcolor": "#2e7d32", "penwidth": "2"},
+    False: {"color": "#c62828", "fontcolor": "#c62828", "penwidth": "3.5"},
+}
+GRADED_LEGEND = (
+    (True, "✓", "gradient matches finite differences"),
+    (False, "✗", "wrong gradient (relative error)"),
+)
 
 # Why an edge carries no gradient -> how it is drawn. Keys are gradients.py's reason strings.
 STOPPED = {
