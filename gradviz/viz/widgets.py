@@ -96,7 +96,6 @@ class Debugger(widgets.VBox):
         self.predict, self.tolerance = bool(predict), tolerance
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
-        self._static_svg = _inline(self.template.render())
         self._edge_ids = {e: edge_id(s, d, i) for s, d, i, es in drawn_edges(self.scene) for e in es}
         # Forward edges drawn as one ("×2" into a collapsed scope) keep the label dot drew.
         self._merged = {d for d, n in Counter(self._edge_ids.values()).items() if n > 1}
@@ -119,6 +118,10 @@ class Debugger(widgets.VBox):
         super().__init__(self._build_controls(inputs))
         self.add_class("gv-debugger")
         self._update()
+        # Without a kernel (an HTML export) a drawing still shows: the whole backward pass, or in
+        # predict mode the first step, so that a stored lesson gives no answer away.
+        first = self.template.render(*self._styles(self._view(0))) if self.predict else None
+        self._static_svg = _inline(first or self.template.render())
 
     # -- navigation -------------------------------------------------------------------------------
     @property
@@ -494,7 +497,6 @@ class Debugger(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        # Without a kernel (an HTML export) the initial drawing still shows.
         bundle["text/html"] = f"<div class='gv-static'>{self._static_svg}</div>"
         return bundle
 

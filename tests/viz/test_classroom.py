@@ -220,3 +220,10 @@ def test_no_inputs_heading_when_every_leaf_is_a_constant():
     headings = [w for w in all_of(dbg, widgets.HTML) if "<b>inputs</b>" in w.value]
     assert find(dbg, "gv-inputs") == [] and headings == []
     assert dbg.num_steps == 2 + len(dbg.trace.steps)
+
+
+def test_the_static_picture_of_a_quiz_gives_no_answer_away(quiz):
+    html_ = quiz._repr_mimebundle_()["text/html"]
+    assert "∇ 2" not in html_ and "∂/∂x = …" in html_ and "Σ∇ = …" in html_
+    plain = gv.Debugger(quiz.trace.ys[0], quiz.trace.xs, feed_dict=quiz.feed)
+    assert "∇ 2" in plain._repr_mimebundle_()["text/html"]  # a plain stepper shows it all
