@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.gradients import Edge
-from ..engine.ops.registry import OPS
+from ..engine.ops.registry import op_def
+from ..format import fmt_value as _fmt
 from .trace import BackpropTrace, _operand_name, _short
 
 FAN_OUT_RULE = "sum rule at a fan-out"
@@ -268,7 +269,7 @@ def _questions(trace, step):
 
 
 def _contribution(trace, s, es):
-    op, opdef = s.op, OPS[s.op.type]
+    op, opdef = s.op, op_def(s.op)
     rule = opdef.rule or f"chain rule through {opdef.label}"
     template = opdef.hint or (
         "the chain rule: the upstream grad times {label}'s local derivative: {upstream} × {partial}"
@@ -373,9 +374,3 @@ def _example(shape):
 
 def _shape(shape):
     return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _fmt(value):
-    from ..viz.theme import fmt_value  # the one number format (the view shows the same digits)
-
-    return fmt_value(value)

@@ -17,8 +17,8 @@ function findRoot(el, cls, tries, done) {
   if (tries > 0) setTimeout(() => findRoot(el, cls, tries - 1, done), 50);
 }
 
-function labelPlay(root, words) {
-  for (const button of root.querySelectorAll('.gv-play button')) {
+function labelPlay(root, cls, words) {
+  for (const button of root.querySelectorAll('.' + cls + ' button')) {
     const icon = button.querySelector('i');
     const name = icon && [...icon.classList].find(c => c.startsWith('fa-') && words[c.slice(3)]);
     if (!name || button.dataset.gvWord) continue;
@@ -36,7 +36,7 @@ function render({ model, el }) {
   findRoot(el, model.get('root_class'), 100, (root) => {
     root.tabIndex = 0;
     root.dataset.lmSuppressShortcuts = 'true';  // JupyterLab: these keys are ours here
-    labelPlay(root, model.get('play_words'));
+    labelPlay(root, model.get('play_class'), model.get('play_words'));
     root.addEventListener('keydown', (event) => {
       const target = event.target;
       if (target.closest('input, textarea, select, [contenteditable], .widget-slider')) return;
@@ -60,4 +60,5 @@ class KeySteps(anywidget.AnyWidget):
     _esm = traitlets.Unicode(ESM).tag(sync=True)
     root_class = traitlets.Unicode().tag(sync=True)
     bindings = traitlets.Dict().tag(sync=True)  # key -> button class (`keys` is Widget's own)
-    play_words = traitlets.Dict().tag(sync=True)  # fa icon name -> [word, tooltip]
+    play_class = traitlets.Unicode().tag(sync=True)  # the Play widget's class
+    play_words = traitlets.Dict().tag(sync=True)  # its icon's FontAwesome name -> [word, tooltip]

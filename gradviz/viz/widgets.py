@@ -1,6 +1,6 @@
 """The Debugger: an ipywidgets stepper through the forward and then the backward pass.
 
-    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})
+    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})   # or gv.Debugger(trace)
     dbg            # in Jupyter: the graph, First / Back / Next / Last buttons (keys Home ← → End),
                    # play, a step slider (1-based, as the status), the chain-rule panel
     dbg.next()     # the same from Python; dbg.index (0-based), dbg.current_op, dbg.panel_text
@@ -25,16 +25,16 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..debug.quiz import Quiz
-from ..debug.trace import session_for, trace_backward
+from ..debug.trace import BackpropTrace, trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
-from ..engine.session import Session, _feed_array
+from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
+from ..engine.session import Session, _feed_array, session_for
 from . import theme
-from .dot import LEAF_KINDS, Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
 from .dot import _edges as drawn_edges
 from .keys import KeySteps
 from .svg import SvgTemplate
 
-LEAVES = tuple(LEAF_KINDS)  # values known before the forward pass starts
 MAX_EDITABLE = 12  # arrays up to this many entries get a text box in the inputs panel
 SPEEDS = {"slow (2 s)": 2000, "normal (1 s)": 1000, "fast (0.3 s)": 300}
 # The step buttons: (name, word, FontAwesome icon, tooltip, key). A word shows where icons do not.
@@ -65,6 +65,9 @@ class StepView:
 class Debugger(widgets.VBox):
     """Step through ``gradients(ys, xs, ...)`` one op at a time (see the module docstring).
 
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order; or pass one
+    BackpropTrace instead (``gv.Debugger(trace)``).
+
     `predict=True` is the classroom mode: at each backward step the student predicts every
     contribution, one input edge at a time, and the accumulated sum at a fan-out; a number is
     revealed after a right answer or `attempts` wrong ones, with a hint naming the rule after a
@@ -74,11 +77,13 @@ class Debugger(widgets.VBox):
     def __init__(
         self,
         ys,
-        xs,
+        xs=None,
         feed_dict=None,
         grad_ys=None,
         stop_gradients=None,
         session=None,
+        aggregation_method=None,
+        unconnected_gradients="none",
         predict=False,
         tolerance=0.01,
         attempts=2,
@@ -89,10 +94,31 @@ class Debugger(widgets.VBox):
     ):
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
-        graph = graph_of(as_list(ys) + as_list(xs))
-        session = _private_copy(session_for(graph, session))
-        self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
-        self.session, self.feed = self.trace.session, dict(feed_dict or {})
+        if isinstance(ys, BackpropTrace):
+            given = {"xs": xs, "feed_dict": feed_dict, "grad_ys": grad_ys, "session": session}
+            given.update(stop_gradients=stop_gradients, aggregation_method=aggregation_method)
+            extra = [name for name, value in given.items() if value is not None]
+            extra += ["unconnected_gradients"] if unconnected_gradients != "none" else []
+            if extra:
+                raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
+            trace = ys
+            self.trace = BackpropTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+        else:
+            if xs is None:
+                raise TypeError("Debugger() needs xs (or one BackpropTrace)")
+            graph = graph_of(as_list(ys) + as_list(xs))
+            session = _private_copy(session_for(graph, session))
+            self.trace = trace_backward(
+                ys,
+                xs,
+                feed_dict,
+                grad_ys,
+                stop_gradients,
+                session,
+                aggregation_method,
+                unconnected_gradients,
+            )
+        self.session, self.feed = self.trace.session, dict(self.trace.feed_dict)
         self.predict, self.tolerance = bool(predict), tolerance
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
@@ -108,7 +134,7 @@ class Debugger(widgets.VBox):
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
         self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if op.type not in LEAVES]
+        self.forward_ops = [op for op in self.trace.forward if not op_def(op).is_leaf]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self.quiz = None
         if self.predict:
@@ -116,7 +142,7 @@ class Debugger(widgets.VBox):
             self.quiz = Quiz(self.trace, attempts, hints, tolerance, step_offset=offset)
         self._index, self._syncing, self._feedback = 0, False, None
         super().__init__(self._build_controls(inputs))
-        self.add_class("gv-debugger")
+        self.add_class(theme.DEBUGGER)
         self._update()
         # Without a kernel (an HTML export) a drawing still shows: the whole backward pass, or in
         # predict mode the first step, so that a stored lesson gives no answer away.
@@ -178,12 +204,12 @@ class Debugger(widgets.VBox):
         tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
-        if not isinstance(tensor, Tensor) or tensor.op.type not in ("Placeholder", "VariableV2"):
+        if not isinstance(tensor, Tensor) or op_def(tensor.op).role not in (PLACEHOLDER, VARIABLE):
             raise ValueError(f"'{getattr(tensor, 'name', tensor)}' is not a placeholder or variable")
         array = _feed_array(tensor, value)
         feed, state = dict(self.feed), self.session._state
         old = state.get(tensor.op.name)
-        if tensor.op.type == "VariableV2":
+        if op_def(tensor.op).role == VARIABLE:
             state[tensor.op.name] = array
         else:
             feed[tensor] = array
@@ -197,9 +223,7 @@ class Debugger(widgets.VBox):
         if self.quiz is not None:
             self.quiz.retarget(trace)
         self.scene.trace = trace
-        self.scene.values = {
-            t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"
-        }
+        self.scene.values = trace.forward_values()
         self._sync_input_widget(tensor, array)
         self._update()
 
@@ -210,33 +234,34 @@ class Debugger(widgets.VBox):
             button = widgets.Button(
                 description=word, icon=icon, tooltip=tip, layout=widgets.Layout(width="auto")
             )
-            button.add_class(f"gv-{name}")
+            button.add_class(theme.button_class(name))
             button.on_click(self._step_action(name))
             buttons.append(button)
         # Slider and Play count steps from 1, as the status line does.
         self.slider = widgets.IntSlider(1, 1, self.num_steps, description="step", continuous_update=True)
-        self.slider.add_class("gv-step")
+        self.slider.add_class(theme.STEP)
         self.slider.observe(self._on_slider, "value")
         self.play = widgets.Play(
             1, 1, self.num_steps, interval=1000, show_repeat=False, tooltip=PLAY_WORDS["play"][1]
         )
-        self.play.add_class("gv-play")
+        self.play.add_class(theme.PLAY)
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.speed = widgets.Dropdown(
             options=SPEEDS, value=1000, description="speed", layout=widgets.Layout(width="200px")
         )
         widgets.link((self.speed, "value"), (self.play, "interval"))
         self.key_steps = KeySteps(
-            root_class="gv-debugger",
-            bindings={key: f"gv-{name}" for name, *_, key in STEP_BUTTONS},
+            root_class=theme.DEBUGGER,
+            bindings={key: theme.button_class(name) for name, *_, key in STEP_BUTTONS},
+            play_class=theme.PLAY,
             play_words=PLAY_WORDS,
         )
         self.status = widgets.HTML()
-        self.status.add_class("gv-status")
+        self.status.add_class(theme.STATUS)
         self.graph = widgets.HTML(layout=widgets.Layout(overflow="auto"))
-        self.graph.add_class("gv-graph")
+        self.graph.add_class(theme.GRAPH)
         self.panel = widgets.HTML()
-        self.panel.add_class("gv-panel")
+        self.panel.add_class(theme.PANEL)
         rows = [
             widgets.HBox([*buttons, self.play, self.slider, self.speed, self.key_steps]),
             self.status,
@@ -267,15 +292,15 @@ class Debugger(widgets.VBox):
             continuous_update=False,
             layout=widgets.Layout(width="420px"),
         )
-        self.guess.add_class("gv-guess")
+        self.guess.add_class(theme.GUESS)
         self.guess.observe(lambda change: self._submit(change["new"]), "value")
         check = widgets.Button(description="Check", icon="check", tooltip="Check your answer (Enter)")
-        check.add_class("gv-check")
+        check.add_class(theme.CHECK)
         check.on_click(lambda _: self._submit(self.guess.value))
         reveal = widgets.Button(
             description="Show answer", icon="eye", tooltip="Reveal the answer (counted as revealed)"
         )
-        reveal.add_class("gv-reveal")
+        reveal.add_class(theme.REVEAL)
         reveal.on_click(lambda _: self.reveal())
         return widgets.HBox([self.guess, check, reveal])
 
@@ -292,7 +317,7 @@ class Debugger(widgets.VBox):
             self._feedback = (None, "Nothing to predict: this Debugger was made without predict=True.")
             self._update()
             return None
-        feedback = self.quiz.check(self._quiz_step(), value, input)
+        feedback = self.quiz.check(self._quiz_step(self.view), value, input)
         self._feedback = (feedback.ok, feedback.message)
         if feedback.ok is not None:
             self._clear_answer_box()
@@ -303,7 +328,7 @@ class Debugger(widgets.VBox):
         """Show the answer of the question asked now (counted in the score as revealed)."""
         if self.quiz is None:
             return
-        feedback = self.quiz.reveal(self._quiz_step(), input)
+        feedback = self.quiz.reveal(self._quiz_step(self.view), input)
         self._feedback = (None, feedback.message)
         self._clear_answer_box()
         self._update()
@@ -319,9 +344,14 @@ class Debugger(widgets.VBox):
         expected, correct, attempt, rule."""
         return [] if self.quiz is None else [dict(a) for a in self.quiz.answers]
 
-    def _quiz_step(self):
-        view = self.view
+    def _quiz_step(self, view):
+        """The trace step the quiz asks about at `view` (None in the forward pass)."""
         return None if view.phase == "forward" else view.processed - 1
+
+    def _asked(self, view):
+        """The open question at this step (its edge is highlighted), if any."""
+        step = None if self.quiz is None else self._quiz_step(view)
+        return None if step is None else self.quiz.current(step)
 
     def _clear_answer_box(self):
         guess = getattr(self, "guess", None)
@@ -335,14 +365,14 @@ class Debugger(widgets.VBox):
     def _build_inputs(self):
         self.input_widgets = {}
         for op in self.trace.forward:
-            if op.type == "Placeholder" or op.type == "VariableV2":
+            if op_def(op).role in (PLACEHOLDER, VARIABLE):
                 widget = self._input_widget(op.outputs[0])
                 if widget is not None:
                     self.input_widgets[op.outputs[0]] = widget
         if not self.input_widgets:  # every leaf is a constant (or too big to edit): no heading
             return []
         box = widgets.VBox([widgets.HTML("<b>inputs</b>"), *self.input_widgets.values()])
-        box.add_class("gv-inputs")
+        box.add_class(theme.INPUTS)
         return [box]
 
     def _input_widget(self, tensor):
@@ -365,7 +395,7 @@ class Debugger(widgets.VBox):
                 description=tensor.op.name,
                 continuous_update=False,
             )
-        widget.add_class("gv-input")
+        widget.add_class(theme.INPUT)
         widget.observe(lambda change, t=tensor: self._on_input(t, change["new"]), "value")
         return widget
 
@@ -375,7 +405,7 @@ class Debugger(widgets.VBox):
         try:
             self.set_input(tensor, json.loads(value) if isinstance(value, str) else value)
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#c62828'>{html.escape(str(err))}</span>"
+            self.status.value = f"<span style='color:{theme.ERROR_COLOR}'>{html.escape(str(err))}</span>"
 
     def _sync_input_widget(self, tensor, array):
         widget = getattr(self, "input_widgets", {}).get(tensor)
@@ -412,10 +442,10 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op.type in LEAVES and op is not view.op:
+            elif op_def(op).is_leaf and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and op.type not in LEAVES and op not in view.computed
-            state = "gv-current" if op is view.op else ("gv-pending" if pending else "")
+            pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
+            state = theme.CURRENT if op is view.op else (theme.PENDING if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         asked = self._asked(view)
         for edge, element in self._edges:
@@ -423,21 +453,11 @@ class Debugger(widgets.VBox):
             if asked is not None and (
                 edge == asked.edge or (asked.edge is None and edge.src is asked.tensor)
             ):
-                state = "gv-edge-asked"
+                state = theme.EDGE_ASKED
             classes[element] = _strongest(classes.get(element), state)
             if element not in self._merged:
                 texts[element] = lines
         return classes, texts
-
-    def _asked(self, view):
-        """The open question at this step (its edge is highlighted), if any."""
-        step = self._quiz_step_of(view)
-        return None if step is None else self.quiz.current(step)
-
-    def _quiz_step_of(self, view):
-        if self.quiz is None or view.phase == "forward":
-            return None
-        return view.processed - 1
 
     def _node_lines(self, op, show):
         """node_lines, remembered by what is revealed: the numbers change only with the inputs."""
@@ -463,12 +483,12 @@ class Debugger(widgets.VBox):
         if view.phase == "forward":
             pending = edge.dst not in view.computed
             if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
-                return ("gv-pending" if pending else ""), self._edge_lines(edge, show)
-            return ("gv-pending" if pending else ""), [""] * len(lines)
+                return (theme.PENDING if pending else ""), self._edge_lines(edge, show)
+            return (theme.PENDING if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
-            return "gv-edge-active", self._edge_lines(edge, show)
+            return theme.EDGE_ACTIVE, self._edge_lines(edge, show)
         done = self._processed(edge.dst, view)
-        return ("" if done else "gv-grad-pending"), self._edge_lines(edge, show)
+        return ("" if done else theme.GRAD_PENDING), self._edge_lines(edge, show)
 
     def _processed(self, op, view):
         position = self._position.get(op)  # in gradients()' processing order
@@ -477,11 +497,11 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or key.type in LEAVES or key in view.computed
+                return view.phase == "backward" or op_def(key).is_leaf or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
-                step = self._quiz_step_of(view)
+                step = None if self.quiz is None else self._quiz_step(view)
                 hidden = step is not None and key.dst is view.op and self.quiz.hidden(step, edge=key)
                 return self._processed(key.dst, view) and not hidden
             return self._processed(key.op, view)  # "total" and "grad": once aggregated
@@ -497,7 +517,7 @@ class Debugger(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        bundle["text/html"] = f"<div class='gv-static'>{self._static_svg}</div>"
+        bundle["text/html"] = f"<div class='{theme.STATIC}'>{self._static_svg}</div>"
         return bundle
 
     def __repr__(self):
@@ -507,14 +527,14 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='gv-eq'>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>"
         f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
         for t in op.inputs
     )
     value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
-        f"<span class='gv-eq'>{html.escape(op.name)} = {value}</span></div>"
+        f"<span class='{theme.EQ}'>{html.escape(op.name)} = {value}</span></div>"
         f"<table><tr><th>input</th><th>value</th></tr>{inputs}</table>"
     )
 
@@ -526,13 +546,13 @@ def _backward_panel(dbg, view):
     y = html.escape(_y_name(dbg.trace))
     head = (
         f"<div><b>Backward</b> · {html.escape(step.op.name)} ({html.escape(step.op.type)}) · "
-        f"upstream grad <span class='gv-eq'>∂{y}/∂{html.escape(step.op.name)} = "
+        f"upstream grad <span class='{theme.EQ}'>∂{y}/∂{html.escape(step.op.name)} = "
         f"{upstream}</span></div>"
     )
     if not step.edges:
         return head + (
             f"<div>{html.escape(step.op.name)} is one of the xs: its gradient is "
-            f"final, <span class='gv-eq'>{upstream}</span></div>{_question_line(dbg, view)}"
+            f"final, <span class='{theme.EQ}'>{upstream}</span></div>{_question_line(dbg, view)}"
         )
     rows = "".join(_edge_row(step, es, show) for es in step.edges)
     return (
@@ -544,12 +564,12 @@ def _backward_panel(dbg, view):
 
 # When one drawn element stands for several ops or edges (a collapsed scope), the strongest wins.
 _RANK = {
-    "gv-pending": 0,
-    "gv-grad-pending": 0,
+    theme.PENDING: 0,
+    theme.GRAD_PENDING: 0,
     "": 1,
-    "gv-edge-active": 2,
-    "gv-current": 2,
-    "gv-edge-asked": 3,
+    theme.EDGE_ACTIVE: 2,
+    theme.CURRENT: 2,
+    theme.EDGE_ASKED: 3,
 }
 
 
@@ -576,8 +596,8 @@ def _edge_row(step, es, show):
         before, after, axes = es.broadcast
         product += f" (summed over axes {list(axes)}: {before}→{after})"
     return (
-        f"<tr><td>{name}</td><td class='gv-eq'>{html.escape(es.formula)}</td>"
-        f"<td class='gv-eq'>{html.escape(product)}</td></tr>"
+        f"<tr><td>{name}</td><td class='{theme.EQ}'>{html.escape(es.formula)}</td>"
+        f"<td class='{theme.EQ}'>{html.escape(product)}</td></tr>"
     )
 
 
@@ -609,27 +629,28 @@ def _question_line(dbg, view):
     if asked is not None:
         number = questions.index(asked) + 1
         line = (
-            f"<div class='gv-question'><b>Question {number} of {len(questions)}</b>: predict "
+            f"<div class='{theme.QUESTION}'><b>Question {number} of {len(questions)}</b>: predict "
             f"{html.escape(asked.describe())} (highlighted in purple); "
             "type it in the box below and press Enter.</div>"
         )
     elif questions:
-        line = "<div class='gv-question'>All answered at this step: press Next (→).</div>"
+        line = f"<div class='{theme.QUESTION}'>All answered at this step: press Next (→).</div>"
     else:
-        line = "<div class='gv-question'>Nothing to predict at this step.</div>"
+        line = f"<div class='{theme.QUESTION}'>Nothing to predict at this step.</div>"
     if view.index == dbg.num_steps - 1:
         summary = html.escape(dbg.quiz.summary()).replace("\n", "<br>")
-        line += f"<div class='gv-summary'><b>End of the backward pass</b> · {summary}</div>"
+        line += f"<div class='{theme.SUMMARY}'><b>End of the backward pass</b> · {summary}</div>"
     return line
 
 
 def _feedback_html(feedback):
+    """The quiz's last word, in the status line: *emphasis* as <em>, coloured by the verdict."""
     if feedback is None:
         return ""
     ok, message = feedback
-    css = {True: "gv-ok", False: "gv-bad", None: "gv-note"}[ok]
+    css = {True: theme.OK, False: theme.BAD, None: theme.NOTE}[ok]
     text = re.sub(r"\*(\w+)\*", r"<em>\1</em>", html.escape(message))
-    return f"<div class='gv-feedback {css}'>{text}</div>"
+    return f"<div class='{theme.FEEDBACK} {css}'>{text}</div>"
 
 
 def _inline(svg):
