@@ -18,6 +18,8 @@ function findRoot(el, cls, tries, done) {
 }
 
 function labelPlay(root, cls, words) {
+  const play = root.querySelector('.' + cls);
+  if (play) play.style.width = 'auto';  // room for the words
   for (const button of root.querySelectorAll('.' + cls + ' button')) {
     const icon = button.querySelector('i');
     const name = icon && [...icon.classList].find(c => c.startsWith('fa-') && words[c.slice(3)]);
@@ -28,6 +30,7 @@ function labelPlay(root, cls, words) {
     button.setAttribute('aria-label', tip);
     button.append(' ' + word);
     button.style.width = 'auto';
+    button.style.flex = '0 0 auto';
   }
 }
 

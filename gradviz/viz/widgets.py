@@ -45,8 +45,8 @@ STEP_BUTTONS = (
     ("last", "Last", "fast-forward", "Last step (End)", "End"),
 )
 PLAY_WORDS = {
-    "play": ["play", "Play the steps one after another (the speed menu sets the pace)"],
-    "pause": ["pause", "Pause the playback"],
+    # one button: its icon turns into a pause sign while playing
+    "play": ["play/pause", "Play the steps one after another, or pause (the speed menu sets the pace)"],
     "stop": ["stop", "Stop the playback and go back to step 1"],
 }
 

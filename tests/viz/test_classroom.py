@@ -197,7 +197,7 @@ def test_every_button_has_a_word_an_icon_and_a_tooltip(quiz):
     for button in buttons:
         assert button.description and button.icon and button.tooltip, button
     assert [b.description for b in buttons] == ["First", "Back", "Next", "Last", "Check", "Show answer"]
-    assert quiz.play.tooltip and quiz.key_steps.play_words["play"][0] == "play"
+    assert quiz.play.tooltip and quiz.key_steps.play_words["play"][0] == "play/pause"
 
 
 def test_keys_press_the_step_buttons(quiz):
