@@ -6,7 +6,7 @@ import pytest
 
 import gradviz as gv
 from gradviz.debug.quiz import AnswerError, Quiz, parse_answer
-from tests.viz.examples import linreg
+from tests.viz.examples import linreg, xy_plus_sin_x
 
 X, Y = 1.5, 2.0
 
@@ -14,11 +14,8 @@ X, Y = 1.5, 2.0
 @pytest.fixture
 def fan_out():
     """f = x·y + sin(x): x is used twice (the notebook-3 function)."""
-    with gv.Graph().as_default():
-        x = gv.placeholder("float64", [], name="x")
-        y = gv.placeholder("float64", [], name="y")
-        f = gv.add(gv.multiply(x, y, name="xy"), gv.sin(x, name="sin_x"), name="f")
-        yield gv.trace_backward(f, [x, y], {x: X, y: Y})
+    f, xs, feed = xy_plus_sin_x(X, Y)
+    return gv.trace_backward(f, xs, feed)
 
 
 def step(trace, name):

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 import pytest
 
 import gradviz as gv
+from tests.viz.examples import xy_plus_sin_x
 from tests.viz.test_widgets import click, element, find, step_of
 
 X, Y = 1.5, 2.0
@@ -17,11 +18,8 @@ X, Y = 1.5, 2.0
 @pytest.fixture
 def quiz():
     """f = x·y + sin(x) at x = 1.5, y = 2 (notebook 3): 3 forward and 5 backward steps."""
-    with gv.Graph().as_default():
-        x = gv.placeholder("float64", [], name="x")
-        y = gv.placeholder("float64", [], name="y")
-        f = gv.add(gv.multiply(x, y, name="xy"), gv.sin(x, name="sin_x"), name="f")
-        yield gv.Debugger(f, [x, y], feed_dict={x: X, y: Y}, predict=True, attempts=2, hints=True)
+    f, xs, feed = xy_plus_sin_x(X, Y)
+    return gv.Debugger(f, xs, feed_dict=feed, predict=True, attempts=2, hints=True)
 
 
 def all_of(widget, kind):
