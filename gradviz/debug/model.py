@@ -30,6 +30,11 @@ LEAF_ROLES = (PLACEHOLDER, VARIABLE, CONSTANT)
 INTEGER = "integer tensor"
 UNREACHED = "does not reach any x"
 NOTHING_ARRIVED = "no gradient arrives here"
+# PyTorch's reasons (gradviz.torch): which of them cut an edge is read from the forward capture.
+DETACHED = "detach()"
+NO_REQUIRES_GRAD = "requires_grad=False"
+NO_GRAD = "no_grad"
+NOT_DIFFERENTIABLE = "non-differentiable op"
 
 
 @dataclass(frozen=True)

@@ -469,6 +469,7 @@ class GraphTrace(BackpropTrace):
         local = _local_value(edge, upstream[0], self._values[before])
         return EdgeStep(edge, formula, local, self._values[c], None, info)
 
+
 class _Waiting(Mapping):
     """Tensor -> how many contributions it still waits for after step `index`. Counted on demand:
     a full dict per step would make a trace quadratic in the size of the graph."""

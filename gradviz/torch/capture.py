@@ -24,14 +24,7 @@ import re
 import torch
 from torch.overrides import TorchFunctionMode
 
-from ..debug import model as m
-
-# Why a tensor carries no gradient back (the stop reasons of a PyTorch trace).
-DETACHED = "detach()"
-NO_REQUIRES_GRAD = "requires_grad=False"
-NO_GRAD = "no_grad"
-INTEGER = m.INTEGER
-NOT_DIFFERENTIABLE = "non-differentiable op"
+from ..debug.model import DETACHED, INTEGER, NO_GRAD, NO_REQUIRES_GRAD, NOT_DIFFERENTIABLE
 
 _DETACH = {"detach", "detach_"}
 
@@ -206,7 +199,7 @@ def _func_name(func):
 
 
 def node_kind(node):
-    """"addmm" for AddmmBackward0, the class name for a custom autograd.Function's node."""
+    """ "addmm" for AddmmBackward0, the class name for a custom autograd.Function's node."""
     forward = getattr(node, "_forward_cls", None)
     if forward is not None:
         return forward.__name__

@@ -289,7 +289,7 @@ class AutogradGraph:
         return node.outputs[0]
 
     def name_of(self, tensor, value):
-        """"fc1.weight" for a parameter, else the node name."""
+        """ "fc1.weight" for a parameter, else the node name."""
         return self.param_names.get(id(tensor), value.op.name)
 
 
@@ -359,6 +359,14 @@ class TorchTrace(BackpropTrace):
         if elementwise and np.shape(upstream) == np.shape(contribution) and np.all(upstream):
             local = contribution / upstream
         return EdgeStep(edge, formula, local, contribution, None)
+
+    def _x_index(self, x):
+        if isinstance(x, torch.Tensor):  # the tensor itself: the first input that is it
+            i = next((i for i, t in enumerate(self.tensors) if t is x), None)
+            if i is None:
+                raise ValueError("this tensor is not one of the trace's inputs")
+            return i
+        return super()._x_index(x)
 
     def tensor_of(self, x):
         """The torch tensor of one of the xs (a Value, its name, or the tensor itself)."""

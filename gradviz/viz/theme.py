@@ -19,6 +19,7 @@ Stepper (CSS classes on the laid-out SVG)
 
 import numpy as np
 
+from ..debug import model
 from ..engine.ops import registry as reasons
 
 FONT = "Helvetica,Arial,sans-serif"
@@ -59,6 +60,11 @@ STOPPED = {
     reasons.INTEGER: {"style": "dotted", "color": "#b9770e"},
     reasons.UNREACHED: {"style": "solid", "color": "#cccccc"},
     reasons.NOTHING_ARRIVED: {"style": "dashed", "color": "#cccccc"},
+    # PyTorch's reasons (gradviz.torch)
+    model.DETACHED: {"style": "dashed", "color": "#8e44ad"},
+    model.NO_REQUIRES_GRAD: {"style": "dotted", "color": "#2471a3"},
+    model.NO_GRAD: {"style": "dashed", "color": "#16a085"},
+    model.NOT_DIFFERENTIABLE: {"style": "dotted", "color": "#7f8c8d"},
 }
 # The reasons worth a legend entry (the grey ones only say "not on any path").
 LEGENDED = set(STOPPED) - {reasons.UNREACHED, reasons.NOTHING_ARRIVED}

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import session_for, trace_backward
+from ..debug.model import LEAF_ROLES
+from ..debug.trace import BackpropTrace, session_for, trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
 from ..engine.session import Session, _feed_array
 from . import theme
-from .dot import LEAF_KINDS, Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
 from .dot import _edges as drawn_edges
 from .svg import SvgTemplate
 
-LEAVES = tuple(LEAF_KINDS)  # values known before the forward pass starts
 MAX_EDITABLE = 12  # arrays up to this many entries get a text box in the inputs panel
 SPEEDS = {"slow (2 s)": 2000, "normal (1 s)": 1000, "fast (0.3 s)": 300}
 
@@ -54,7 +54,7 @@ class Debugger(widgets.VBox):
     def __init__(
         self,
         ys,
-        xs,
+        xs=None,
         feed_dict=None,
         grad_ys=None,
         stop_gradients=None,
@@ -67,10 +67,15 @@ class Debugger(widgets.VBox):
     ):
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
-        graph = graph_of(as_list(ys) + as_list(xs))
-        session = _private_copy(session_for(graph, session))
-        self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
-        self.session, self.feed = self.trace.session, dict(feed_dict or {})
+        if isinstance(ys, BackpropTrace):  # any producer's trace, e.g. a PyTorch one
+            self.trace = ys
+            inputs = inputs and hasattr(ys, "recompute")  # sliders need a producer that re-runs
+        else:
+            graph = graph_of(as_list(ys) + as_list(xs))
+            session = _private_copy(session_for(graph, session))
+            self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+        self.session = getattr(self.trace, "session", None)
+        self.feed = dict(feed_dict or getattr(self.trace, "feed_dict", {}))
         self.predict, self.tolerance, self.guesses = predict, tolerance, {}
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
@@ -85,14 +90,17 @@ class Debugger(widgets.VBox):
         ]
         self._nodes = [n for n in nodes if n[1] in self.template.kinds]
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
-        self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
+        self._position = {op: i for i, op in enumerate(self.trace.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if op.type not in LEAVES]
+        self.forward_ops = [op for op in self.trace.forward if not self._leaf(op)]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
         self.add_class("gv-debugger")
         self._update()
+
+    def _leaf(self, op):
+        return self.trace.role(op) in LEAF_ROLES
 
     # -- navigation -------------------------------------------------------------------------------
     @property
@@ -146,6 +154,8 @@ class Debugger(widgets.VBox):
     # -- inputs -----------------------------------------------------------------------------------
     def set_input(self, tensor, value):
         """Change a placeholder's feed or a variable's value, recompute, keep the current step."""
+        if not hasattr(self.trace, "recompute"):
+            raise ValueError("set_input: this trace's producer cannot re-run its model with new inputs")
         tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
@@ -166,9 +176,7 @@ class Debugger(widgets.VBox):
             raise
         self.feed, self.trace, self.guesses, self._lines = feed, trace, {}, {}
         self.scene.trace = trace
-        self.scene.values = {
-            t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"
-        }
+        self.scene.values = trace.values()
         self._sync_input_widget(tensor, array)
         self._update()
 
@@ -331,9 +339,9 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op.type in LEAVES and op is not view.op:
+            elif self._leaf(op) and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and op.type not in LEAVES and op not in view.computed
+            pending = view.phase == "forward" and not self._leaf(op) and op not in view.computed
             state = "gv-current" if op is view.op else ("gv-pending" if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         for edge, element in self._edges:
@@ -366,7 +374,7 @@ class Debugger(widgets.VBox):
         lines = self.template.lines[self._edge_ids[edge]]
         if view.phase == "forward":
             pending = edge.dst not in view.computed
-            if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
+            if edge in self.trace.stopped:  # stopped paths say why at every step
                 return ("gv-pending" if pending else ""), self._edge_lines(edge, show)
             return ("gv-pending" if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
@@ -381,7 +389,7 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or key.type in LEAVES or key in view.computed
+                return view.phase == "backward" or self._leaf(key) or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
@@ -411,11 +419,10 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='gv-eq'>"
-        f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='gv-eq'>{_known(dbg.trace, t)}</td></tr>"
         for t in op.inputs
     )
-    value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
+    value = _known(dbg.trace, op.outputs[0]) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
         f"<span class='gv-eq'>{html.escape(op.name)} = {value}</span></div>"
@@ -506,6 +513,14 @@ def _guess_line(dbg, view):
         else "<span class='gv-bad'>✗ not within tolerance</span>"
     )
     return f"<div>Your guess {theme.fmt_value(guess)}: {mark}</div>"
+
+
+def _known(trace, value):
+    """A forward value as text; "unknown" where the producer could not see it."""
+    try:
+        return theme.fmt_value(trace.value(value))
+    except KeyError:
+        return "unknown"
 
 
 def _inline(svg):
