@@ -13,27 +13,27 @@ own hooks, and read the result with the same drawings, Debugger, summaries and c
 
 def capture(model=None):
     """A context manager recording the forward pass of `model` (see capture.Capture)."""
-    from .capture import Capture
+    from .forward import Capture
 
     return Capture(model)
 
 
 def trace_backward(loss, inputs=None, module=None, grad_output=None):
     """The backward pass of `loss` without a forward capture (forward values unknown)."""
-    from .trace import trace_backward as run
+    from .backward import trace_backward as run
 
     return run(loss, inputs, module, grad_output=grad_output)
 
 
 def watch(model, monitor, names=None):
     """Feed `monitor` (a GradientMonitor) with the gradients of `model`'s parameters."""
-    from .watch import watch as run
+    from .monitor import watch as run
 
     return run(model, monitor, names)
 
 
 def check_functions(trace, tolerance=1e-4, delta=1e-6, seed=0):
     """Check every custom autograd.Function's backward in `trace` against finite differences."""
-    from .check import check_functions as run
+    from .functions import check_functions as run
 
     return run(trace, tolerance, delta, seed)

@@ -159,7 +159,7 @@ class Capture:
         """
         if self._mode is not None and self.scopes:
             raise RuntimeError("trace_backward: the forward pass is still running")
-        from .trace import trace_backward
+        from .backward import trace_backward
 
         return trace_backward(loss, inputs, self.model, grad_output=grad_output, capture=self)
 

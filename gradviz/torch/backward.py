@@ -21,7 +21,7 @@ import torch
 
 from ..debug import model as m
 from ..debug.trace import BackpropTrace, EdgeStep, Step
-from .capture import NO_REQUIRES_GRAD, _is_leaf_node, _numpy, node_kind
+from .forward import NO_REQUIRES_GRAD, _is_leaf_node, _numpy, node_kind
 
 # Autograd nodes of elementwise ops: local derivative = contribution / upstream, entry by entry.
 ELEMENTWISE = {
