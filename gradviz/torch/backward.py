@@ -193,7 +193,8 @@ class AutogradGraph:
         if origin is not None:
             found = self._origin_source(origin)
         else:
-            found = (self._untracked_leaf(tensor), NO_REQUIRES_GRAD)
+            integer = tensor is not None and not (tensor.is_floating_point() or tensor.is_complex())
+            found = (self._untracked_leaf(tensor), m.INTEGER if integer else NO_REQUIRES_GRAD)
         self._sources[key] = found
         return found
 
