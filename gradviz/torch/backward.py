@@ -317,7 +317,7 @@ class TorchTrace(BackpropTrace):
             node = graph.node_of[fn]
             for i, g in enumerate(grad_outputs):
                 if g is not None and i < len(node.outputs):
-                    self._totals[node.outputs[i]] = _numpy(g)
+                    self._totals[node.outputs[i]] = _numpy(g, copy=False)
         for x, g in zip(self.xs, self.grads, strict=True):
             if g is not None:
                 self._totals[x] = g
@@ -330,7 +330,7 @@ class TorchTrace(BackpropTrace):
                 if g is None:
                     self._stopped[edge] = m.UNREACHED if node not in executed else m.NOTHING_ARRIVED
                 else:
-                    self._contributions[edge] = _numpy(g)
+                    self._contributions[edge] = _numpy(g, copy=False)
                     self._fan_in[edge.src] = self._fan_in.get(edge.src, 0) + 1
         for value, array in self._totals.items():
             if value.shape is None:

@@ -103,7 +103,8 @@ class Capture:
         for t in outputs:
             if t.grad_fn is not None:
                 self._name_new_nodes(t.grad_fn, name)
-                self.node_values.setdefault((t.grad_fn, t.output_nr), _numpy(t))
+                if (t.grad_fn, t.output_nr) not in self.node_values:
+                    self.node_values[(t.grad_fn, t.output_nr)] = _numpy(t)
                 dead = [i for i in inputs if not i.requires_grad]
                 if dead:
                     self.stopped_inputs.setdefault(t.grad_fn, dead)
@@ -210,9 +211,11 @@ def _is_leaf_node(node):
     return node.name() == "torch::autograd::AccumulateGrad"
 
 
-def _numpy(t):
-    """The value as numpy, copied (the tensor may be changed in place later)."""
+def _numpy(t, copy=True):
+    """The value as numpy, copied unless `copy=False` (a forward value may be changed in place
+    later; a gradient autograd handed to a hook is not, while the hook's record holds it)."""
     t = t.detach()
     if t.dtype in (torch.bfloat16, torch.float16):
         t = t.float()
-    return t.cpu().numpy().copy()
+    array = t.cpu().numpy()
+    return array.copy() if copy else array
