@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # What a node is, for drawing and stepping: leaves are known before the forward pass starts.
-PLACEHOLDER, VARIABLE, CONSTANT, OP, NOOP = "placeholder", "variable", "constant", "op", "noop"
-ROLES = (PLACEHOLDER, VARIABLE, CONSTANT, OP, NOOP)
+PLACEHOLDER, VARIABLE, CONSTANT, OP, GROUP = "placeholder", "variable", "constant", "op", "group"
+ROLES = (PLACEHOLDER, VARIABLE, CONSTANT, OP, GROUP)
 LEAF_ROLES = (PLACEHOLDER, VARIABLE, CONSTANT)
 
 # Stop reasons every producer can meet (each producer adds its own; the theme styles them all).

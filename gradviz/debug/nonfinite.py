@@ -14,14 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._graph import (
-    as_list,
-    draw_highlighted,
-    evaluate_ops,
-    execution_order,
-    gradient_map_for,
-    session_and_graph,
-)
+from ..engine.graph import as_list, graph_of
+from ..engine.session import session_for
+from ..format import fmt_value
+from . import pictures
+from ._graph import draw_highlighted, evaluate_ops, execution_order, gradient_map_for
 from .trace import BackpropTrace
 
 
@@ -55,8 +52,6 @@ class NonfiniteResult:
     def __str__(self):
         if not self:
             return f"No NaN or Inf: all {self.scanned} ops produced finite values."
-        from ..viz.theme import fmt_value
-
         owner = f" (gradient of '{self.gradient_of.name}')" if self.gradient_of is not None else ""
         lines = [
             f"First non-finite value: op '{self.op.name}' ({self.op.type}), {self.phase} pass"
@@ -88,9 +83,7 @@ class NonfiniteResult:
         target = self.highlighted_op() if self else None
         highlight = {} if target is None else {target.name: self.note()}
         if "trace" in self.context:
-            from ..viz.dot import draw_trace
-
-            return draw_trace(self.context["trace"], highlight=highlight, **kwargs)
+            return pictures.render("draw_trace", self.context["trace"], highlight=highlight, **kwargs)
         return draw_highlighted(self.context, highlight, **kwargs)
 
 
@@ -112,7 +105,8 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
     """
     if isinstance(ys, BackpropTrace):
         return _in_trace(ys)
-    session, graph = session_and_graph(ys, xs, session)
+    graph = graph_of(as_list(ys) + as_list(xs))
+    session = session_for(graph, session)
     gmap = gradient_map_for(ys, xs) if as_list(xs) else None
     forward, backward = execution_order(ys, gmap)
     values = evaluate_ops(forward + backward, feed_dict, session)
@@ -132,7 +126,7 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
 def _in_trace(trace):
     """The first forward node (topological order) with a non-finite known value, else the first
     backward step sending one back; with the path of nodes from it to the loss."""
-    context, values = {"trace": trace}, trace.values()
+    context, values = {"trace": trace}, trace.forward_values()
     forward = [op for op in trace.forward if op.outputs]
     scanned = len(forward) + len(trace.steps)
     for position, op in enumerate(forward, 1):

@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.gradients import AggregationMethod, Edge, gradients
-from ..engine.graph import Tensor, as_list, graph_of
-from ..engine.ops.registry import OPS, broadcast, same_shape
-from ..engine.ops.state import global_variables_initializer
-from ..engine.session import Session, get_default_session
+from ..engine.graph import Tensor, ancestors, as_list, graph_of
+from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
+from ..engine.session import session_for
+from ..format import fmt_number, fmt_value
 from . import model
 from .model import short_name as _short
-
-_ROLES = {"Placeholder": model.PLACEHOLDER, "VariableV2": model.VARIABLE, "Const": model.CONSTANT}
 
 
 @dataclass
@@ -111,18 +109,9 @@ def trace_backward(
     return GraphTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
 
 
-def session_for(graph, session=None):
-    """`session`, else the default session on `graph`, else a new one with variables initialized."""
-    if session is not None and session.graph is not graph:
-        raise ValueError("the session given runs another graph than the one of ys and xs")
-    session = session or get_default_session()
-    if session is not None and session.graph is graph:
-        return session
-    session = Session(graph)
-    if graph.get_collection("variables"):
-        with graph.as_default():
-            session.run(global_variables_initializer())
-    return session
+def forward_tensors(ops):
+    """The output tensors of `ops` that hold a value (a group has none), in order."""
+    return [t for op in ops if op_def(op).has_value for t in op.outputs]
 
 
 class BackpropTrace:
@@ -155,7 +144,7 @@ class BackpropTrace:
             raise KeyError(f"'{value.name}' is not part of this trace")
         return self._values[value]
 
-    def values(self):
+    def forward_values(self):
         """{Value: array} for every forward value this trace knows (some producers know few)."""
         return {t: self._values[t] for op in self.forward for t in op.outputs if t in self._values}
 
@@ -173,6 +162,12 @@ class BackpropTrace:
     def total(self, value):
         """The accumulated gradient of any forward value (None if no gradient reached it)."""
         return self._totals.get(value)
+
+    def edge_step(self, edge):
+        """The EdgeStep of `edge` (None for an edge into a node the backward pass did not process)."""
+        if getattr(self, "_edge_steps", None) is None:
+            self._edge_steps = {e.edge: e for step in self.steps for e in step.edges}
+        return self._edge_steps.get(edge)
 
     def contribution(self, edge):
         """What flowed back along `edge` (None where nothing did)."""
@@ -209,10 +204,6 @@ class BackpropTrace:
 
     def edges_into(self, node):
         return [model.Edge(t, node, i) for i, t in enumerate(node.inputs)]
-
-    def broadcast(self, edge):
-        """(shape before, shape after, summed axes) where broadcasting was undone, else None."""
-        return None
 
     def is_x(self, value):
         return value in self._x_positions
@@ -308,8 +299,6 @@ class BackpropTrace:
 
     # -- display ----------------------------------------------------------------------------------
     def __str__(self):
-        from ..viz.theme import fmt_value
-
         lines = [f"Backward pass: {len(self.steps)} steps"]
         for step in self.steps:
             lines.append(
@@ -343,11 +332,10 @@ class GraphTrace(BackpropTrace):
         self.graph = graph_of(gmap.ys + gmap.xs)
         self.session = session_for(self.graph, session)
         self.feed_dict = dict(feed_dict or {})
-        forward = ancestors(gmap.ys)
-        self.forward = forward  # (read by _evaluate)
+        self.forward = ancestors(gmap.ys)  # (read by _evaluate)
         values = self._evaluate()
         grads = [None if g is None else values[g] for g in gmap.results]
-        super().__init__(forward, gmap.ys, gmap.xs, grads, values)
+        super().__init__(self.forward, gmap.ys, gmap.xs, grads, values)
         self._contributions = {
             e: values[c] for e, c in gmap.contributions.items() if e not in gmap.stopped
         }
@@ -366,36 +354,17 @@ class GraphTrace(BackpropTrace):
 
     # -- values ---------------------------------------------------------------------------------
     def _evaluate(self):
-        wanted = [t for op in self.forward for t in op.outputs if op.type != "NoOp"]
-        wanted = list(dict.fromkeys(wanted + self._gradient_tensors()))  # deduplicated, in order
+        wanted = forward_tensors(self.forward) + gradient_tensors(self.gradient_map)
+        wanted = list(dict.fromkeys(wanted))  # deduplicated, in order
         values = self.session.run(wanted, self.feed_dict)
         return dict(zip(wanted, values, strict=True))
 
-    def _gradient_tensors(self):
-        gmap = self.gradient_map
-        tensors = list(gmap.grad_ys)
-        for edge, c in gmap.contributions.items():
-            if edge not in gmap.stopped:
-                tensors.append(c)
-                if c.op.type == "SumToShape":  # the value before broadcasting was undone
-                    tensors.append(c.op.inputs[0])
-        tensors += [acc.total for acc in gmap.accumulated.values()]
-        tensors += [g for g in gmap.results if g is not None]
-        return list(dict.fromkeys(tensors))
-
-    def value(self, tensor):
-        """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
-        if isinstance(tensor, str):
-            tensor = self.graph.as_graph_element(tensor)
-        if tensor not in self._values:
-            raise KeyError(f"'{tensor.name}' is not part of this trace")
-        return self._values[tensor]
-
-    def values(self):
-        return {t: self._values[t] for op in self.forward for t in op.outputs if op.type != "NoOp"}
+    def forward_values(self):
+        """{tensor: value} for every forward tensor that holds a value."""
+        return {t: self._values[t] for t in forward_tensors(self.forward)}
 
     def role(self, op):
-        return model.NOOP if op.type == "NoOp" else _ROLES.get(op.type, model.OP)
+        return op_def(op).role or model.OP
 
     def label(self, op):
         return OPS[op.type].label
@@ -406,18 +375,20 @@ class GraphTrace(BackpropTrace):
     def aggregation(self, tensor):
         return AggregationMethod.NAMES[self.gradient_map.aggregation_method]
 
-    def broadcast(self, edge):
-        c = self.gradient_map.contributions.get(edge)
-        if c is None or edge in self.gradient_map.stopped or c.op.type != "SumToShape":
-            return None
-        return _broadcast_info(self._values[c.op.inputs[0]], self._values[c])
-
     def _x_index(self, x):
         if isinstance(x, str):
             x = self.graph.as_graph_element(x)
         if not isinstance(x, Tensor):
             raise ValueError(f"'{getattr(x, 'name', x)}' is not one of this trace's xs")
         return super()._x_index(x)
+
+    def value(self, tensor):
+        """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
+        if isinstance(tensor, str):
+            tensor = self.graph.as_graph_element(tensor)
+        if tensor not in self._values:
+            raise KeyError(f"'{tensor.name}' is not part of this trace")
+        return self._values[tensor]
 
     # -- steps ------------------------------------------------------------------------------------
     def _steps(self):
@@ -463,7 +434,7 @@ class GraphTrace(BackpropTrace):
             return EdgeStep(edge, formula, None, None, reason)
         c = gmap.contributions[edge]
         before, info = c, None
-        if c.op.type == "SumToShape":
+        if op_def(c.op).undoes_broadcast:
             before = c.op.inputs[0]
             info = _broadcast_info(self._values[before], self._values[c])
         local = _local_value(edge, upstream[0], self._values[before])
@@ -491,15 +462,20 @@ class _Waiting(Mapping):
         return repr(dict(self))
 
 
-def ancestors(tensors):
-    """Ops the tensors depend on, in creation (topological) order."""
-    seen, stack = set(), [t.op for t in tensors]
-    while stack:
-        op = stack.pop()
-        if op not in seen:
-            seen.add(op)
-            stack.extend(t.op for t in op.inputs)
-    return sorted(seen, key=lambda op: op.index)
+def gradient_tensors(gmap, with_cut=False):
+    """Every tensor the backward pass computes: seeds, the contributions that flow (and, where
+    broadcasting was undone, the value before it), totals and results; deduplicated, in order.
+    `with_cut` adds the contributions built on edges that were then cut (one that reaches no x):
+    ops the backward pass ran, though nothing it returns depends on them."""
+    tensors = list(gmap.grad_ys)
+    for edge, c in gmap.contributions.items():
+        if with_cut or edge not in gmap.stopped:
+            tensors.append(c)
+            if op_def(c.op).undoes_broadcast:  # the value before broadcasting was undone
+                tensors.append(c.op.inputs[0])
+    tensors += [acc.total for acc in gmap.accumulated.values()]
+    tensors += [g for g in gmap.results if g is not None]
+    return list(dict.fromkeys(tensors))
 
 
 _INFIX = {"+", "−", "×", "÷", "^", "@"}
@@ -507,9 +483,7 @@ _INFIX = {"+", "−", "×", "÷", "^", "@"}
 
 def _operand_name(tensor):
     """A scalar constant reads as its value in a formula ("2·x"), anything else by name."""
-    if tensor.op.type == "Const" and tensor.op.attrs["value"].ndim == 0:
-        from ..viz.theme import fmt_number
-
+    if op_def(tensor.op).role == CONSTANT and tensor.op.attrs["value"].ndim == 0:
         return fmt_number(tensor.op.attrs["value"])
     return _short(tensor)
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from ..debug import pictures
+
 
 @dataclass
 class FunctionCheck:
@@ -71,10 +73,8 @@ class FunctionReport:
 
     def draw(self, **options):
         """The trace's drawing with each wrong Function's node highlighted."""
-        from ..viz.dot import draw_trace
-
         highlight = {c.node.name: f"wrong backward (error {c.error:.2g})" for c in self.failures}
-        return draw_trace(self.trace, highlight=highlight, **options)
+        return pictures.render("draw_trace", self.trace, highlight=highlight, **options)
 
 
 def check_functions(trace, tolerance=1e-4, delta=1e-6, seed=0):

@@ -16,13 +16,13 @@ import graphviz
 import numpy as np
 
 from ..debug import model
-from ..debug.trace import BackpropTrace, ancestors, session_for, trace_backward
-from ..engine.graph import graph_of
-from ..engine.ops.registry import OPS
+from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
+from ..engine.graph import ancestors, graph_of
+from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
+from ..engine.session import session_for
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
-LEAF_KINDS = {"Placeholder": "placeholder", "VariableV2": "variable", "Const": "constant"}
 
 
 # -- the Drawing object ---------------------------------------------------------------------------
@@ -107,7 +107,7 @@ class Scene:
     def role(self, op):
         if self.trace is not None:
             return self.trace.role(op)
-        return model.NOOP if op.type == "NoOp" else LEAF_KINDS.get(op.type, model.OP)
+        return op_def(op).role or model.OP
 
     def label(self, op):
         return self.trace.label(op) if self.trace is not None else OPS[op.type].label
@@ -146,9 +146,9 @@ def _forward_values(ops, feed_dict, session):
     """Forward values where they can be computed; none (and no error) when a feed is missing."""
     graph = graph_of([op.outputs[0] for op in ops if op.outputs])
     fed = {graph.as_graph_element(k).op if isinstance(k, str) else k.op for k in feed_dict or {}}
-    if any(op.type == "Placeholder" and op not in fed for op in ops):
+    if any(op_def(op).role == PLACEHOLDER and op not in fed for op in ops):
         return {}
-    tensors = [t for op in ops for t in op.outputs if op.type != "NoOp"]
+    tensors = forward_tensors(ops)
     return dict(zip(tensors, session_for(graph, session).run(tensors, feed_dict), strict=True))
 
 
@@ -223,9 +223,9 @@ def edge_lines(scene, edge, show=lambda kind, key: True):
         return []
     value = trace.contribution(edge)
     lines = [("∇ " + theme.fmt_value(value)) if show("contribution", edge) else "∇ …"]
-    info = trace.broadcast(edge)
-    if info is not None:  # broadcasting undone: which axes were summed
-        before, after, axes = info
+    broadcast = scene.trace.edge_step(edge).broadcast
+    if broadcast is not None:  # broadcasting undone: which axes were summed
+        before, after, axes = broadcast
         summed = ",".join(str(a) for a in axes)
         lines.append(f"Σ over axes {summed}: {theme.fmt_shape(before)} ⟶ {theme.fmt_shape(after)}")
     return lines
@@ -254,7 +254,7 @@ def _new_digraph(name, rankdir):
     g = graphviz.Digraph(name)
     g.attr(rankdir=rankdir, fontname=theme.FONT, nodesep="0.25", ranksep="0.35")
     g.attr("node", fontname=theme.FONT, fontsize="11")
-    g.attr("edge", fontname=theme.FONT, fontsize="10", color="#555555", arrowsize="0.7")
+    g.attr("edge", fontname=theme.FONT, fontsize="10", **theme.EDGE)
     return g
 
 
@@ -364,7 +364,7 @@ def _backward_edge_attrs(scene, edge):
     attrs = {"label": "\n".join(edge_lines(scene, edge))}
     if edge in trace.stopped:
         attrs.update(theme.STOPPED.get(trace.stopped[edge], {}))
-        attrs["fontcolor"] = attrs.get("color", "#999999")
+        attrs["fontcolor"] = attrs.get("color", theme.STOPPED_LABEL)
     elif not trace.carries(edge):
         attrs.update(theme.UNREACHABLE)
     else:
@@ -441,7 +441,7 @@ def _add_legend(g, scene):
         shape="note",
         id=scene.prefix + "legend",
         fontsize="9",
-        color="#aaaaaa",
+        color=theme.LEGEND_BORDER,
     )
 
 
@@ -465,10 +465,10 @@ def backward_scene(
     explain=None,
     prefix="",
 ):
-    values = trace.values()
+    values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
-    ops = [op for op in ops if trace.role(op) != model.NOOP]
+    ops = [op for op in ops if trace.role(op) != model.GROUP]
     scene = Scene(
         ops,
         values,
@@ -488,6 +488,8 @@ def backward_scene(
 
 def draw_trace(trace, rankdir="LR", title=None, **scene_options):
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
+    if not isinstance(trace, BackpropTrace):
+        raise TypeError(f"draw_trace expects a BackpropTrace, got {type(trace).__name__}")
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -495,26 +497,27 @@ def draw_trace(trace, rankdir="LR", title=None, **scene_options):
 def draw_backward(
     ys,
     xs,
+    feed_dict=None,
     grad_ys=None,
     stop_gradients=None,
-    feed_dict=None,
     session=None,
+    aggregation_method=None,
+    unconnected_gradients="none",
     collapse=None,
     highlight=None,
     color_by_magnitude=False,
     show_grad_ops=False,
     explain=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
     rankdir="LR",
     title=None,
 ):
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
-    Each edge is labelled with the contribution flowing back along it, fan-outs show their
-    accumulated sum, each x its final gradient; stopped edges are styled by reason (legend).
-    `color_by_magnitude` colours edges by log |contribution|; `show_grad_ops` also draws the
-    gradient ops gradients() added; `explain=x` highlights the edges that cut x's gradient.
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is
+    labelled with the contribution flowing back along it, fan-outs show their accumulated sum,
+    each x its final gradient; stopped edges are styled by reason (legend). `color_by_magnitude`
+    colours edges by log |contribution|; `show_grad_ops` also draws the gradient ops gradients()
+    added; `explain=x` highlights the edges that cut x's gradient.
     """
     trace = trace_backward(
         ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected_gradients
@@ -534,11 +537,11 @@ def draw_backward(
 def compare_backward(
     ys,
     xs,
+    feed_dict=None,
     left=None,
     right=None,
-    titles=("left", "right"),
-    feed_dict=None,
     session=None,
+    titles=("left", "right"),
     rankdir="TB",
     **draw_options,
 ):
@@ -555,7 +558,7 @@ def compare_backward(
         trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
         scene = backward_scene(trace, prefix=side, **draw_options)
         sub = graphviz.Digraph(f"cluster_{side}side")
-        sub.attr(label=title, style="rounded", color="#999999", fontsize="13")
+        sub.attr(label=title, **theme.COMPARISON_FRAME)
         to_digraph(scene, digraph=sub)
         g.subgraph(sub)
     return Drawing(g)
