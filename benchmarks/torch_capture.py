@@ -16,13 +16,17 @@ Drawing is not timed here (benchmarks/render.py times Graphviz layouts).
 """
 
 import argparse
-import time
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
 import gradviz as gv
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from monitor import alternating_rounds  # noqa: E402  (the same alternating, reversing rounds)
 
 
 def mlp(depth=30, width=64):
@@ -50,20 +54,6 @@ def steps(model, x):
         gv.torch.trace_backward(model(x).pow(2).mean(), module=model)
 
     return {"plain": plain, "traced": traced, "untraced": untraced}
-
-
-def alternating_rounds(functions, rounds, calls):
-    times = np.zeros((rounds, len(functions)))
-    for r in range(rounds):
-        order = list(range(len(functions)))
-        if r % 2:
-            order.reverse()
-        for i in order:
-            start = time.perf_counter()
-            for _ in range(calls):
-                functions[i]()
-            times[r, i] = (time.perf_counter() - start) / calls
-    return times
 
 
 def main():
