@@ -227,9 +227,20 @@ class AutogradGraph:
             self._connect(fn)
 
     def _reindex(self):
-        """Nodes added for a cut branch come last: sort all topologically again."""
+        """Number the nodes in the order the forward pass made them (autograd's sequence numbers
+        say so), producers always before their consumers: leaves first, and a node without
+        gradient (a detach) just before the first node that reads it."""
+
+        params = {name.replace(".", "/"): i for i, name in enumerate(self.param_names.values())}
+
+        def made(node):
+            fn = self.fn_of.get(node)
+            if fn is not None and not _is_leaf_node(fn):
+                return (1, fn._sequence_nr())
+            return (0, params.get(node.name, len(params))) if node.role != m.OP else (2, 0)
+
         order, seen = [], set()
-        for node in self.nodes:
+        for node in sorted(self.nodes, key=made):
             stack = [(node, iter(node.inputs))]
             if node in seen:
                 continue

@@ -297,3 +297,13 @@ def test_deep_mlp_and_transformer_block_draw_collapsed_by_module():
     assert_bitwise(trace, reference)
     assert {"self_attn", "linear1", "norm1"} <= {n.name.split("/")[0] for n in trace.forward}
     assert "shape=box3d" in gv.draw_trace(trace, collapse=True).source
+
+
+def test_find_nonfinite_follows_the_forward_order_of_two_independent_nans():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    with gv.torch.capture() as cap:
+        first = torch.sqrt(-w)  # made first: NaN
+        second = torch.log(w - 5)  # made second: NaN too
+        loss = second.sum() + first.sum()  # read in the other order
+    result = gv.find_nonfinite(cap.trace_backward(loss))
+    assert result.op.name == "sqrt" and result.path == ["sqrt", "sum_1", "add"]
