@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.gradients import Edge
-from ..engine.ops.registry import op_def
 from ..format import fmt_value as _fmt
-from .trace import BackpropTrace, _operand_name, _short
+from .model import Edge
+from .model import short_name as _short
+from .trace import BackpropTrace
 
 FAN_OUT_RULE = "sum rule at a fan-out"
 BROADCAST_RULE = "broadcasting summed back"
@@ -256,29 +256,26 @@ def _why_none(trace, step):
 # -- building the questions of a step -----------------------------------------------------------------
 def _questions(trace, step):
     s = trace.steps[step]
-    asked = [
-        _contribution(trace, s, es)
-        for es in s.edges
-        if es.stopped is None and es.contribution is not None
-    ]
-    for t in dict.fromkeys(es.src for es in s.edges if es.stopped is None):
-        acc = trace.gradient_map.accumulated.get(t)
-        if acc is not None and len(acc.contributions) > 1 and s.waiting.get(t) == 0:
-            asked.append(_accumulated(trace, s, t, acc))
+    flowing = [es for es in s.edges if es.stopped is None and es.contribution is not None]
+    asked = [_contribution(trace, s, es) for es in flowing]
+    for t in dict.fromkeys(es.src for es in flowing):
+        if trace.fan_in(t) > 1 and s.waiting.get(t) == 0:  # t's last contribution arrives here
+            asked.append(_accumulated(trace, s, t))
     return asked
 
 
 def _contribution(trace, s, es):
-    op, opdef = s.op, op_def(s.op)
-    rule = opdef.rule or f"chain rule through {opdef.label}"
-    template = opdef.hint or (
+    op, label = s.op, trace.label(s.op)
+    rule, template = trace.rule(op)  # as the op declares them; else the chain rule, generically
+    rule = rule or f"chain rule through {label}"
+    template = template or (
         "the chain rule: the upstream grad times {label}'s local derivative: {upstream} × {partial}"
     )
     others = [t for i, t in enumerate(op.inputs) if i != es.edge.index]
     fields = {
-        "label": opdef.label,
+        "label": label,
         "input": _short(es.src),
-        "other": _operand_name(others[0]) if len(others) == 1 else "the other inputs",
+        "other": trace.operand_name(others[0]) if len(others) == 1 else "the other inputs",
         "upstream": _fmt(s.upstream[0]),
         "partial": es.formula.rsplit(" = ", 1)[-1],
     }
@@ -293,14 +290,18 @@ def _contribution(trace, s, es):
     return Question(s.index, "contribution", es.src, es.edge, np.asarray(es.contribution), rules, hint)
 
 
-def _accumulated(trace, s, t, acc):
-    gmap = trace.gradient_map
-    seeds = iter(trace.value(g) for y, g in zip(gmap.ys, gmap.grad_ys, strict=True) if y is t)
-    parts = [next(seeds) if e is None else trace.contribution(e) for e in acc.contributions]
+def _accumulated(trace, s, t):
+    n = trace.fan_in(t)
+    parts = [  # what reached t along its edges so far, in the order it arrived
+        _fmt(es.contribution)
+        for step in trace.steps[: s.index + 1]
+        for es in step.edges
+        if es.src is t and es.contribution is not None
+    ]
+    parts += ["its seed (grad_ys)"] * (n - len(parts))  # t is also one of the ys
     hint = (
-        f"the sum rule at a fan-out: {_short(t)} is used {len(parts)} times, so its gradient is "
-        f"the sum of the {len(parts)} contributions that reached it: "
-        + " + ".join(_fmt(p) for p in parts)
+        f"the sum rule at a fan-out: {_short(t)} is used {n} times, so its gradient is "
+        f"the sum of the {n} contributions that reached it: " + " + ".join(parts)
     )
     return Question(s.index, "accumulated", t, None, np.asarray(trace.total(t)), (FAN_OUT_RULE,), hint)
 

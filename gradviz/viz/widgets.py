@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
+from ..debug.model import LEAF_ROLES
 from ..debug.quiz import Quiz
-from ..debug.trace import BackpropTrace, trace_backward
+from ..debug.trace import BackpropTrace, GraphTrace, trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
@@ -102,7 +103,11 @@ class Debugger(widgets.VBox):
             if extra:
                 raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
             trace = ys
-            self.trace = BackpropTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+            if isinstance(trace, GraphTrace):  # its own copy of the variables, as below
+                trace = GraphTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+            else:  # another producer's (PyTorch): no sliders, it cannot re-run the model here
+                inputs = False
+            self.trace = trace
         else:
             if xs is None:
                 raise TypeError("Debugger() needs xs (or one BackpropTrace)")
@@ -118,7 +123,8 @@ class Debugger(widgets.VBox):
                 aggregation_method,
                 unconnected_gradients,
             )
-        self.session, self.feed = self.trace.session, dict(self.trace.feed_dict)
+        self.session = getattr(self.trace, "session", None)
+        self.feed = dict(getattr(self.trace, "feed_dict", {}))
         self.predict, self.tolerance = bool(predict), tolerance
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
@@ -132,9 +138,9 @@ class Debugger(widgets.VBox):
         ]
         self._nodes = [n for n in nodes if n[1] in self.template.kinds]
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
-        self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
+        self._position = {op: i for i, op in enumerate(self.trace.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if not op_def(op).is_leaf]
+        self.forward_ops = [op for op in self.trace.forward if not self._leaf(op)]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self.quiz = None
         if self.predict:
@@ -148,6 +154,9 @@ class Debugger(widgets.VBox):
         # predict mode the first step, so that a stored lesson gives no answer away.
         first = self.template.render(*self._styles(self._view(0))) if self.predict else None
         self._static_svg = _inline(first or self.template.render())
+
+    def _leaf(self, op):
+        return self.trace.role(op) in LEAF_ROLES
 
     # -- navigation -------------------------------------------------------------------------------
     @property
@@ -201,6 +210,8 @@ class Debugger(widgets.VBox):
     # -- inputs -----------------------------------------------------------------------------------
     def set_input(self, tensor, value):
         """Change a placeholder's feed or a variable's value, recompute, keep the current step."""
+        if not hasattr(self.trace, "recompute"):
+            raise ValueError("set_input: this trace's producer cannot re-run its model with new inputs")
         tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
@@ -442,9 +453,9 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op_def(op).is_leaf and op is not view.op:
+            elif self._leaf(op) and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
+            pending = view.phase == "forward" and not self._leaf(op) and op not in view.computed
             state = theme.CURRENT if op is view.op else (theme.PENDING if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         asked = self._asked(view)
@@ -482,7 +493,7 @@ class Debugger(widgets.VBox):
         lines = self.template.lines[self._edge_ids[edge]]
         if view.phase == "forward":
             pending = edge.dst not in view.computed
-            if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
+            if edge in self.trace.stopped:  # stopped paths say why at every step
                 return (theme.PENDING if pending else ""), self._edge_lines(edge, show)
             return (theme.PENDING if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
@@ -497,7 +508,7 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or op_def(key).is_leaf or key in view.computed
+                return view.phase == "backward" or self._leaf(key) or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
@@ -527,11 +538,10 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>"
-        f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>{_known(dbg.trace, t)}</td></tr>"
         for t in op.inputs
     )
-    value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
+    value = _known(dbg.trace, op.outputs[0]) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
         f"<span class='{theme.EQ}'>{html.escape(op.name)} = {value}</span></div>"
@@ -651,6 +661,14 @@ def _feedback_html(feedback):
     css = {True: theme.OK, False: theme.BAD, None: theme.NOTE}[ok]
     text = re.sub(r"\*(\w+)\*", r"<em>\1</em>", html.escape(message))
     return f"<div class='{theme.FEEDBACK} {css}'>{text}</div>"
+
+
+def _known(trace, value):
+    """A forward value as text; "unknown" where the producer could not see it."""
+    try:
+        return theme.fmt_value(trace.value(value))
+    except KeyError:
+        return "unknown"
 
 
 def _inline(svg):
