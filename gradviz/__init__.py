@@ -11,7 +11,10 @@ Public names follow API.md; everything is defined in the subpackages and only re
 
 from types import SimpleNamespace as _Namespace
 
-from . import examples
+from . import (
+    examples,
+    torch,  # the PyTorch producer; imports torch itself only when used
+)
 from .debug.gradcheck import check_gradients
 from .debug.monitor import GradientMonitor
 from .debug.nonfinite import find_nonfinite
