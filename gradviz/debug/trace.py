@@ -204,8 +204,10 @@ class BackpropTrace:
 
     def rule(self, node):
         """(rule, hint template) the node's gradient applies, for the classroom mode's hints
-        (debug/quiz.py); ("", "") where the producer knows none: the chain rule through its label."""
-        return "", ""
+        (debug/quiz.py): by default the rule of the engine op drawn with the same label ("×": the
+        product rule); ("", "") where there is none, then the quiz says the chain rule."""
+        label = self.label(node)
+        return next(((d.rule, d.hint) for d in OPS.values() if d.rule and d.label == label), ("", ""))
 
     def operand_name(self, value):
         """How a formula or a hint names an input value."""
