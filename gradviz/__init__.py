@@ -23,16 +23,6 @@ from .debug.trace import BackpropTrace, trace_backward
 from .engine import init_ops as _init
 from .engine import layers, losses, train
 from .engine import summary as _summary
-from .engine.control import (
-    Print,
-    check_numerics,
-    cond,
-    control_dependencies,
-    no_op,
-    py_func,
-    tuple,
-)
-from .engine.control import print_ as print  # noqa: A004  (tf.print)
 from .engine.dtypes import (
     as_dtype,
     bool_,
@@ -116,6 +106,16 @@ from .engine.ops.compare import (
     logical_xor,
     not_equal,
 )
+from .engine.ops.control import (
+    Print,
+    check_numerics,
+    cond,
+    control_dependencies,
+    no_op,
+    py_func,
+    tuple,
+)
+from .engine.ops.control import print_ as print  # noqa: A004  (tf.print)
 from .engine.ops.creation import eye, fill, linspace, ones, ones_like, range, zeros, zeros_like
 from .engine.ops.custom import custom_gradient
 from .engine.ops.elementwise import (
