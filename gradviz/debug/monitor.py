@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from ._stepstats import PERCENTILES, measure, summarise
-from .summary import FLAGS, STATS, Thresholds, named_items
+from .summary import FLAGS, STATS, Thresholds, dataframe, named_items
 
 _P_COLUMNS = tuple(f"p{p}" for p in PERCENTILES)
 
@@ -206,6 +206,13 @@ class GradientMonitor:
                     table[column].append(value)
         return table
 
+    def to_pandas(self):
+        """`to_dict()` as a pandas DataFrame, one row per (step, tensor) (needs `gradviz[pandas]`).
+
+        >>> monitor.to_pandas().pivot(index="step", columns="name", values="norm")
+        """
+        return dataframe(self.to_dict())
+
     def to_csv(self, path):
         """Write `to_dict()` as CSV (floats in full precision, so `from_csv` reads back the same)."""
         table = self.to_dict()
@@ -255,6 +262,11 @@ class GradientMonitor:
         from ..viz.tables import monitor_text
 
         return monitor_text(self)
+
+    def _repr_html_(self):
+        from ..viz.tables import monitor_html
+
+        return monitor_html(self)
 
     def __repr__(self):
         span = f"steps {self.steps[0]}…{self.steps[-1]}" if self.steps else "no steps yet"

@@ -228,6 +228,13 @@ class GradientSummary:
         columns = [f.name for f in fields(TensorStats)]
         return {c: [getattr(row, c) for row in self.rows] for c in columns}
 
+    def to_pandas(self):
+        """`to_dict()` as a pandas DataFrame, one row per tensor (needs pandas: `gradviz[pandas]`).
+
+        >>> summary.to_pandas().set_index("name").loc["W", "rms"]
+        """
+        return dataframe(self.to_dict())
+
     def log_histograms(self, bins=24):
         """Histograms of log10 |g| (non-zero finite entries) on one shared axis for all rows.
 
@@ -260,6 +267,17 @@ class GradientSummary:
         from ..viz.tables import summary_html
 
         return summary_html(self)
+
+
+def dataframe(columns):
+    """A pandas DataFrame of column -> values; pandas is optional, so imported only here."""
+    try:
+        import pandas  # lazy: saves import time, and pandas is an optional extra
+    except ImportError:
+        raise ImportError(
+            "to_pandas() needs pandas: pip install pandas (or pip install 'gradviz[pandas]')"
+        ) from None
+    return pandas.DataFrame(columns)
 
 
 def _log_magnitudes(array):

@@ -10,6 +10,7 @@ graph always gives the same DOT source. The visual encoding is written down in `
 """
 
 import re
+import sys
 from dataclasses import dataclass, field
 
 import graphviz
@@ -72,19 +73,42 @@ class Drawing:
         return f"<gradviz.Drawing: {nodes} nodes, {edges} edges>"
 
 
-class GraphvizMissing(RuntimeError):
-    """The `dot` program is not installed; the DOT source is still available as `.source`."""
+_INSTALL_DOT = {  # how to get Graphviz's `dot` program, by platform (sys.platform prefix)
+    "linux": "Debian/Ubuntu: sudo apt-get install graphviz   (Fedora: sudo dnf install graphviz)",
+    "darwin": "macOS: brew install graphviz",
+    "win": "Windows: winget install graphviz   (then open a new terminal, so PATH is read again)",
+    "conda": "any platform, in a conda env: conda install -c conda-forge graphviz",
+}
+
+
+class GraphvizMissing(graphviz.ExecutableNotFound):
+    """Graphviz's `dot` program is not installed (pip's `graphviz` package does not bring it).
+
+    A subclass of `graphviz.ExecutableNotFound` (so of RuntimeError): code that catches either
+    keeps working. The message says how to install `dot` on this platform first, then elsewhere.
+    """
+
+    def __init__(self, needed_for="draw this graph", meanwhile="its DOT text is in `drawing.source`"):
+        RuntimeError.__init__(self, install_hint(needed_for, meanwhile))
+
+
+def install_hint(needed_for, meanwhile=None, platform=None):
+    """The message of GraphvizMissing: what needs `dot`, how to install it, what works without."""
+    platform = platform or sys.platform
+    here = next((k for k in _INSTALL_DOT if platform.startswith(k)), "linux")
+    order = [here] + [k for k in _INSTALL_DOT if k != here]
+    lines = [f"Graphviz's `dot` program, needed to {needed_for}, was not found on PATH. Install it:"]
+    lines += [f"  {_INSTALL_DOT[k]}" for k in order]
+    if meanwhile:
+        lines.append(f"Meanwhile {meanwhile}.")
+    return "\n".join(lines)
 
 
 def _pipe(digraph, fmt):
     try:
         return digraph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise GraphvizMissing(
-            "Graphviz's `dot` program was not found. Install it with "
-            "`apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
-            "`conda install graphviz`; the DOT text is in drawing.source meanwhile."
-        ) from None
+        raise GraphvizMissing() from None
 
 
 # -- what to draw -----------------------------------------------------------------------------------

@@ -24,7 +24,16 @@ from ..debug.trace import session_for, trace_backward
 from ..engine.graph import Operation, Tensor, as_list, graph_of
 from ..engine.session import Session, _feed_array
 from . import theme
-from .dot import LEAF_KINDS, Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import (
+    LEAF_KINDS,
+    Drawing,
+    GraphvizMissing,
+    backward_scene,
+    edge_id,
+    edge_lines,
+    node_lines,
+    to_digraph,
+)
 from .dot import _edges as drawn_edges
 from .svg import SvgTemplate
 
@@ -73,7 +82,13 @@ class Debugger(widgets.VBox):
         self.session, self.feed = self.trace.session, dict(feed_dict or {})
         self.predict, self.tolerance, self.guesses = predict, tolerance, {}
         self.scene = backward_scene(self.trace, collapse)
-        self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        try:
+            self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        except GraphvizMissing:
+            raise GraphvizMissing(
+                "lay out the Debugger's graph",
+                "gv.trace_backward(...) gives the same steps as text, without a picture",
+            ) from None
         self._static_svg = _inline(self.template.render())
         self._edge_ids = {e: edge_id(s, d, i) for s, d, i, es in drawn_edges(self.scene) for e in es}
         # Forward edges drawn as one ("×2" into a collapsed scope) keep the label dot drew.
