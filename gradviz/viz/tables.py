@@ -210,8 +210,8 @@ def monitor_text(monitor):
 
 def monitor_html(monitor, width=160, height=26):
     """A GradientMonitor as HTML: each tensor's statistics at the last recorded step, its rms over
-    all steps as a sparkline (log scale, the flag thresholds dashed), its flags at the last step
-    and the step each flag was first raised."""
+    all steps as a sparkline (log scale, the flag thresholds dashed, NaN/Inf steps ticked), its
+    flags at the last step and the step each flag was first raised."""
     from ..debug.summary import FLAGS
 
     title = html.escape(monitor_text(monitor).split("\n", 1)[0])
@@ -226,7 +226,9 @@ def monitor_html(monitor, width=160, height=26):
         cells = [(html.escape(name), "white-space: nowrap;")]
         cells += [_stat_cell(last, c) for c, _ in _SUMMARY_COLUMNS]
         rms = monitor.history("rms", name)
-        cells.append((trend_svg(rms, monitor.thresholds, width, height), "padding: 1px 8px;"))
+        nonfinite = monitor.history("nonfinite", name)
+        sparkline = trend_svg(rms, monitor.thresholds, nonfinite, width, height)
+        cells.append((sparkline, "padding: 1px 8px;"))
         cells.append((flag_badges(last.flags), "white-space: nowrap;"))
         seen = [f"{flag} at step {first[flag][name]}" for flag in FLAGS if name in first[flag]]
         cells.append((html.escape(", ".join(seen) or "—"), "white-space: nowrap;"))
@@ -249,13 +251,17 @@ def _last_row(monitor, name):
     return row
 
 
-def trend_svg(values, thresholds=None, width=160, height=26):
-    """A tiny inline SVG line of log10(values) over steps; gaps where a value is not positive and
-    finite, a purple tick where it is NaN or Inf; at most `width` points (evenly picked), so a
-    long run stays a small picture."""
+def trend_svg(values, thresholds=None, nonfinite=None, width=160, height=26):
+    """A tiny inline SVG line of log10(values) over steps, gaps where a value is not positive and
+    finite; a purple tick at the steps where `nonfinite` (booleans, one per step) is set; at
+    most `width` points (evenly picked), so a long run stays a small picture."""
     values = np.asarray(values, dtype=float)
+    nonfinite = np.zeros(values.size, bool) if nonfinite is None else np.asarray(nonfinite, bool)
     if values.size > width:
-        values = values[np.linspace(0, values.size - 1, width).round().astype(int)]
+        picked = np.linspace(0, values.size - 1, width).round().astype(int)
+        # a tick survives thinning: each picked point stands for the steps up to the next one
+        nonfinite = np.logical_or.reduceat(nonfinite, picked)
+        values = values[picked]
     with np.errstate(all="ignore"):
         logs = np.where(np.isfinite(values) & (values > 0), np.log10(values), np.nan)
     parts = [
@@ -280,7 +286,7 @@ def trend_svg(values, thresholds=None, width=160, height=26):
         if thresholds is not None:
             parts += _level_marks([low, high], thresholds, width, height)
     color = theme.FLAG_COLORS["nonfinite"]
-    for j in np.flatnonzero(~np.isfinite(values)):  # NaN/Inf steps: a purple tick at the bottom
+    for j in np.flatnonzero(nonfinite):  # steps with a NaN/Inf entry: a purple tick at the bottom
         xj = 1 + (width - 2) * j / max(values.size - 1, 1)
         parts.append(
             f'<line x1="{xj:.1f}" y1="{height - 7}" x2="{xj:.1f}" y2="{height}" stroke="{color}"/>'
