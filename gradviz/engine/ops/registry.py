@@ -75,6 +75,25 @@ class OpDef:
     def __repr__(self):
         return f"<op {self.type}>"
 
+    def signature(self):
+        """The call as help() and the API reference show it: inputs, attributes, then name."""
+        param = inspect.Parameter
+        params = [param(n, param.POSITIONAL_OR_KEYWORD) for n in self.inputs]
+        params += [
+            param(a, param.POSITIONAL_OR_KEYWORD, default=self.defaults.get(a)) for a in self.attrs
+        ]
+        return inspect.Signature([*params, param("name", param.KEYWORD_ONLY, default=None)])
+
+
+class _Signature:
+    """`op.__signature__` for inspect.signature(gv.where) (None on the class itself)."""
+
+    def __get__(self, op, owner=None):
+        return None if op is None else op.signature()
+
+
+OpDef.__signature__ = _Signature()
+
 
 def register_op(
     op_type,
