@@ -28,7 +28,6 @@ from .engine.graph import (
     Graph,
     Operation,
     Tensor,
-    convert_to_tensor,
     get_default_graph,
     name_scope,
     reset_default_graph,
@@ -72,6 +71,7 @@ from .engine.ops.registry import NotDifferentiable, RegisterGradient
 from .engine.ops.state import (
     Variable,
     constant,
+    convert_to_tensor,
     global_variables,
     global_variables_initializer,
     group,
@@ -101,12 +101,16 @@ math = _Namespace(
 
 # `from gradviz import *` brings every public name except those that would shadow a builtin or a
 # standard-library module in the caller's namespace (abs, pow, float, math, ...): they stay
-# reachable as gv.abs, gv.pow, gv.float, gv.math.
+# reachable as gv.abs, gv.pow, gv.float, gv.math. The layers' packages are not API names either.
 _LAZY = ("Debugger",)
+_LAYERS = ("engine", "debug", "viz")
 __all__ = sorted(
     name
     for name in [*globals(), *_LAZY]
-    if not name.startswith("_") and name not in vars(_builtins) and name not in _sys.stdlib_module_names
+    if not name.startswith("_")
+    and name not in _LAYERS
+    and name not in vars(_builtins)
+    and name not in _sys.stdlib_module_names
 )
 
 
