@@ -12,18 +12,21 @@ the input's shape). Where contributions meet, the **accumulated** total grows st
     trace.explain(b)             # why a gradient is None or zero
 """
 
+from __future__ import annotations
+
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..engine import gradients as gradients_lib
-from ..engine.gradients import Edge, gradients
+from ..engine.gradients import Edge, GradientMap, UnconnectedGradients, gradients
 from ..engine.graph import Tensor, ancestors, as_list, descendants, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
-from ..engine.session import session_for
+from ..engine.session import Session, session_for
 from ..format import fmt_number, fmt_value
 
 
@@ -77,15 +80,15 @@ class Explanation:
 
 
 def trace_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    grad_ys=None,
-    stop_gradients=None,
-    session=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
-):
+    ys: Tensors,
+    xs: Tensors | None,
+    feed_dict: FeedDict = None,
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    stop_gradients: Tensors | None = None,
+    session: Session | None = None,
+    aggregation_method: str | None = None,
+    unconnected_gradients: UnconnectedGradients | str = "none",
+) -> BackpropTrace:
     """Build ``gradients(ys, xs, ...)`` and record its backward pass with the values of `feed_dict`.
 
     The session defaults to the default session of the graph, else a new one whose variables are
@@ -111,7 +114,9 @@ def forward_tensors(ops):
 class BackpropTrace:
     """The values of one backward pass; `steps` in processing order (see the module docstring)."""
 
-    def __init__(self, gradient_map, feed_dict=None, session=None):
+    def __init__(
+        self, gradient_map: GradientMap, feed_dict: FeedDict = None, session: Session | None = None
+    ) -> None:
         self.gradient_map = gmap = gradient_map
         self.ys, self.xs = gmap.ys, gmap.xs
         self._x_positions = {}  # x -> its first index in xs (Tensors hash by identity)

@@ -9,18 +9,24 @@ graph always gives the same DOT source. The visual encoding is written down in `
     gv.draw_backward(cost, [W, b], feed_dict={X: x, Y: y})       # plus the gradient flow
 """
 
+from __future__ import annotations
+
 import re
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
 
 import graphviz
 import numpy as np
 
 from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
-from ..engine.gradients import AggregationMethod, Edge
-from ..engine.graph import ancestors, graph_of
+from ..engine.gradients import AggregationMethod, Edge, UnconnectedGradients
+from ..engine.graph import Tensor, ancestors, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
-from ..engine.session import session_for
+from ..engine.session import Session, session_for
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
@@ -30,7 +36,7 @@ AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed 
 class Drawing:
     """A rendered graph: shows inline in Jupyter, `.source` is DOT, `.save("g.png")` writes a file."""
 
-    def __init__(self, digraph, scene=None):
+    def __init__(self, digraph: graphviz.Digraph, scene: Scene | None = None) -> None:
         self.digraph = digraph
         self.scene = scene
         self._svg = None
@@ -39,13 +45,13 @@ class Drawing:
     def source(self):
         return self.digraph.source
 
-    def svg(self):
+    def svg(self) -> str:
         """The laid-out SVG text (one `dot` call, cached)."""
         if self._svg is None:
             self._svg = _pipe(self.digraph, "svg").decode("utf-8")
         return self._svg
 
-    def save(self, path):
+    def save(self, path: str | PathLike) -> str:
         """Write .svg, .png or .dot (chosen by the suffix); returns the path."""
         path = str(path)
         suffix = path.rsplit(".", 1)[-1].lower()
@@ -88,7 +94,9 @@ class GraphvizMissing(graphviz.ExecutableNotFound):
     keeps working. The message says how to install `dot` on this platform first, then elsewhere.
     """
 
-    def __init__(self, needed_for="draw this graph", meanwhile="its DOT text is in `drawing.source`"):
+    def __init__(
+        self, needed_for: str = "draw this graph", meanwhile: str = "its DOT text is in `drawing.source`"
+    ) -> None:
         RuntimeError.__init__(self, install_hint(needed_for, meanwhile))
 
 
@@ -444,7 +452,15 @@ def _add_legend(g, scene):
 
 
 # -- public drawing functions ----------------------------------------------------------------------
-def draw(ys, feed_dict=None, session=None, collapse=None, highlight=None, rankdir="LR", title=None):
+def draw(
+    ys: Tensors,
+    feed_dict: FeedDict = None,
+    session: Session | None = None,
+    collapse: bool | Iterable[str] | None = None,
+    highlight: Mapping[str, str] | Iterable[str] | None = None,
+    rankdir: str = "LR",
+    title: str | None = None,
+) -> Drawing:
     """The forward graph of `ys`: ops with their name, shape and (when computable) value.
 
     `collapse`: None (automatic above 150 ops), True/False, or scope names to draw as one box.
@@ -483,7 +499,9 @@ def backward_scene(
     return scene
 
 
-def draw_trace(trace, rankdir="LR", title=None, **scene_options):
+def draw_trace(
+    trace: BackpropTrace, rankdir: str = "LR", title: str | None = None, **scene_options: Any
+) -> Drawing:
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
     if not isinstance(trace, BackpropTrace):
         raise TypeError(f"draw_trace expects a BackpropTrace, got {type(trace).__name__}")
@@ -492,22 +510,22 @@ def draw_trace(trace, rankdir="LR", title=None, **scene_options):
 
 
 def draw_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    grad_ys=None,
-    stop_gradients=None,
-    session=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
-    collapse=None,
-    highlight=None,
-    color_by_magnitude=False,
-    show_grad_ops=False,
-    explain=None,
-    rankdir="LR",
-    title=None,
-):
+    ys: Tensors,
+    xs: Tensors,
+    feed_dict: FeedDict = None,
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    stop_gradients: Tensors | None = None,
+    session: Session | None = None,
+    aggregation_method: str | None = None,
+    unconnected_gradients: UnconnectedGradients | str = "none",
+    collapse: bool | Iterable[str] | None = None,
+    highlight: Mapping[str, str] | Iterable[str] | None = None,
+    color_by_magnitude: bool = False,
+    show_grad_ops: bool = False,
+    explain: Tensor | None = None,
+    rankdir: str = "LR",
+    title: str | None = None,
+) -> Drawing:
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
     The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is
@@ -532,16 +550,16 @@ def draw_backward(
 
 
 def compare_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    left=None,
-    right=None,
-    session=None,
-    titles=("left", "right"),
-    rankdir="TB",
-    **draw_options,
-):
+    ys: Tensors,
+    xs: Tensors,
+    feed_dict: FeedDict = None,
+    left: Mapping[str, Any] | None = None,
+    right: Mapping[str, Any] | None = None,
+    session: Session | None = None,
+    titles: tuple[str, str] = ("left", "right"),
+    rankdir: str = "TB",
+    **draw_options: Any,
+) -> Drawing:
     """Two backward passes side by side, e.g. total vs partial derivatives:
 
     >>> gv.compare_backward(a + b, [a, b], right={"stop_gradients": [a, b]},

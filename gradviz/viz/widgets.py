@@ -11,17 +11,22 @@ steps follow `gradients()`'s own processing order (an op runs once all its outpu
 arrived), read from the BackpropTrace.
 """
 
+from __future__ import annotations
+
 import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..debug.trace import BackpropTrace, trace_backward
+from ..engine.gradients import UnconnectedGradients
 from ..engine.graph import Operation, Tensor, as_list, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
 from . import theme
@@ -55,20 +60,20 @@ class Debugger(widgets.VBox):
 
     def __init__(
         self,
-        ys,
-        xs=None,
-        feed_dict=None,
-        grad_ys=None,
-        stop_gradients=None,
-        session=None,
-        aggregation_method=None,
-        unconnected_gradients="none",
-        predict=False,
-        tolerance=0.01,
-        collapse=None,
-        rankdir="LR",
-        inputs=True,
-    ):
+        ys: Tensors | BackpropTrace,
+        xs: Tensors | None = None,
+        feed_dict: FeedDict = None,
+        grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+        stop_gradients: Tensors | None = None,
+        session: Session | None = None,
+        aggregation_method: str | None = None,
+        unconnected_gradients: UnconnectedGradients | str = "none",
+        predict: bool = False,
+        tolerance: float = 0.01,
+        collapse: bool | Iterable[str] | None = None,
+        rankdir: str = "LR",
+        inputs: bool = True,
+    ) -> None:
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
         if isinstance(ys, BackpropTrace):

@@ -1,10 +1,15 @@
 """Reductions: reduce_sum, reduce_mean, reduce_max (TensorFlow's `_SumGrad`, `_MeanGrad`,
 `_MinOrMaxGrad`: ties in reduce_max share the gradient equally)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import dtypes
 from ..graph import Tensor
+from ..hints import TensorLike
 from ..shape import TensorShape
 from .array import BroadcastLike, Cast, Equal, ExpandDims
 from .registry import register_op
@@ -99,17 +104,32 @@ def _axis(axis, x):
     return axes if len(unique) == len(axes) else unique
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_sum(
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """Sum over `axis` (all axes if None): ``gv.reduce_sum(x, 1, keepdims=True)``."""
     return Sum(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_mean(
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """Mean over `axis` (all axes if None); integer tensors truncate, as in TensorFlow."""
     return Mean(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
 
 
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_max(
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+) -> Tensor:
     """Max over `axis`; tied maxima share the gradient equally."""
     return Max(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
 
