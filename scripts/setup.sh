@@ -99,7 +99,7 @@ stamp="$venv/.gradviz-installed"
 if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   say "installing Python packages"
   "$venv/bin/pip" install -q --upgrade pip >/dev/null
-  "$venv/bin/pip" install -q -e "$root[dev]"
+  "$venv/bin/pip" install -q -e "$root[dev,docs,pandas]"  # tests, the docs site, to_pandas()
   touch "$stamp"
 fi
 # The notebooks' kernel `python3` must be this venv's python (an absolute path in the kernelspec,
