@@ -48,7 +48,8 @@ def open_jupyterlab(folder: Path) -> int:
     except ImportError:
         print(
             f"JupyterLab is not installed in this Python ({sys.executable}).\n"
-            f"Install it with `{Path(sys.executable).name} -m pip install jupyterlab`, "
+            f"Install it with `{Path(sys.executable).name} -m pip install jupyterlab` "
+            "(or gradviz[jupyter]), "
             f"then run `jupyter lab` in {folder}.",
             file=sys.stderr,
         )

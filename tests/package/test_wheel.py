@@ -73,7 +73,7 @@ def test_the_metadata_names_license_version_urls_and_extras(wheel_files):
     requires = meta.get_all("Requires-Dist")
     assert any(r.startswith("anywidget") for r in requires)
     assert any(r.startswith("pandas") and 'extra == "pandas"' in r for r in requires)
-    assert {"pandas", "docs", "dev"} <= set(meta.get_all("Provides-Extra"))
+    assert {"pandas", "docs", "jupyter", "dev"} <= set(meta.get_all("Provides-Extra"))
     # The README is the long description, and it opens with the install section for pip users.
     body = meta.get_payload()
     assert "pip install gradviz" in body
@@ -138,11 +138,12 @@ def test_tutorials_command_keeps_edited_notebooks_unless_forced(tmp_path):
     assert forced.returncode == 0 and edited.read_bytes() == NOTEBOOKS[0].read_bytes()
 
 
-def test_tutorials_command_without_jupyterlab_says_how_to_get_it(tmp_path, monkeypatch):
+def test_tutorials_command_without_jupyterlab_says_how_to_get_it(tmp_path, monkeypatch, capsys):
     from gradviz import __main__ as cli
 
     monkeypatch.setitem(sys.modules, "jupyterlab", None)  # import fails as if not installed
     assert cli.main(["tutorials", str(tmp_path)]) == 1
+    assert "pip install jupyterlab" in capsys.readouterr().err
     assert len(list(tmp_path.glob("*.ipynb"))) == len(NOTEBOOKS)
 
 
