@@ -17,8 +17,8 @@ end() { timings+=("$step $((SECONDS - step_start))s"); }
 trap 'rc=$?; [ $rc = 0 ] || echo "test.sh: FAILED in step \"$step\" (exit $rc) after $((SECONDS - start))s" >&2' EXIT
 
 begin lint
-ruff check gradviz tests benchmarks scripts docs setup.py
-ruff format --check gradviz tests benchmarks scripts docs setup.py
+ruff check gradviz tests benchmarks scripts/execute_notebooks.py docs/hooks.py setup.py
+ruff format --check gradviz tests benchmarks scripts/execute_notebooks.py docs/hooks.py setup.py
 end
 
 begin tests

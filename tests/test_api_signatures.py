@@ -19,14 +19,18 @@ API = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(enc
 SIGNATURE = re.compile(r"`gv\.([A-Za-z_][\w.]*)\(([^`]*)\)`")
 MORE = object()  # a `...` in the parameter list
 # Other ways to call the same signature, written as such in api.md: (name, documented params).
-ALTERNATIVES = {("Debugger", "trace")}  # ys may be a BackpropTrace: Debugger(trace)
+ALTERNATIVES = {  # a BackpropTrace in the first parameter's place: Debugger(trace), ...
+    ("Debugger", "trace"),
+    ("gradient_summary", "trace"),
+    ("find_nonfinite", "trace"),
+}
 
 
 def documented():
     """(dotted name, parameter text) for every signature in api.md, first occurrence of each."""
     seen = {}
     for name, params in SIGNATURE.findall(API):
-        if (name, params) not in ALTERNATIVES:
+        if (name, params) not in ALTERNATIVES and params.strip() != "...":  # (...): as above
             seen.setdefault((name, params), None)
     return list(seen)
 
@@ -79,8 +83,13 @@ def same_default(documented_default, real):
         return False
     try:
         value = ast.literal_eval(documented_default)
-    except ValueError:  # a name such as gv.UnconnectedGradients.NONE
-        return documented_default.removeprefix("gv.") == _dotted(real.default)
+    except ValueError:  # a name: gv.UnconnectedGradients.NONE, float32
+        try:
+            value = eval(documented_default.removeprefix("gv."), vars(gv))  # noqa: S307
+        except Exception:
+            return documented_default.removeprefix("gv.") == _dotted(real.default)
+    if isinstance(value, list | tuple) and isinstance(real.default, list | tuple):
+        return tuple(value) == tuple(real.default)
     return value == real.default or str(value) == str(real.default)
 
 

@@ -268,7 +268,7 @@ def _kernel(op):
 
     def run(inputs):
         out = opdef.forward(*inputs, **attrs)
-        out = out if opdef.num_outputs > 1 else (out,)
+        out = (out,) if opdef.num_outputs == 1 else out
         return [np.array(o, dtype=np.float64 if np.asarray(o).dtype.kind == "f" else None) for o in out]
 
     return run

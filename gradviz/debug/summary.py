@@ -31,6 +31,7 @@ from ..engine.hints import FeedDict
 from ..engine.session import Session, session_for
 from ..format import fmt_number, fmt_shape, text_table
 from . import pictures
+from .trace import BackpropTrace
 
 if TYPE_CHECKING:
     import pandas
@@ -306,6 +307,7 @@ def gradient_summary(
     >>> gv.gradient_summary(grads, feed_dict={X: x})           # names: the tensor names
     >>> gv.gradient_summary(opt.compute_gradients(loss), feed_dict={X: x})   # names: the variables
     >>> gv.gradient_summary({"dW": np.zeros(3)}, vanishing=1e-9)
+    >>> gv.gradient_summary(trace)        # a BackpropTrace: its xs' gradients (PyTorch too)
 
     `values_or_tensors` is one tensor or array, a list of them, a list of (gradient, variable)
     pairs, or a dict name -> tensor or array. Tensors are evaluated together in one run of
@@ -322,7 +324,9 @@ def gradient_summary(
 
 def named_items(items, names=None):
     """[(name, tensor or array)] from any of gradient_summary's accepted inputs, Nones dropped."""
-    if isinstance(items, dict):
+    if isinstance(items, BackpropTrace):  # one row per x: "fc1.weight" for a PyTorch parameter
+        pairs = list(zip(items.x_names, items.grads, strict=True))
+    elif isinstance(items, dict):
         pairs = [(str(k), v) for k, v in items.items()]
     else:
         items = list(items) if isinstance(items, list | tuple) else [items]

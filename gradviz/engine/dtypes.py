@@ -13,9 +13,17 @@ float32 = np.dtype("float32")
 float64 = np.dtype("float64")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
+int8, int16, uint8 = np.dtype("int8"), np.dtype("int16"), np.dtype("uint8")
 bool_ = np.dtype("bool")
+string = np.dtype(object)  # serialized bytes: what summary ops output, as TensorFlow's tf.string
 
-_ALIASES = {"float": float32, "double": float64, "half": float16, "int": int32, "bool": bool_}
+_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "int": int32,
+    "bool": bool_,
+}
 
 
 def as_dtype(dtype: str | type | np.dtype) -> np.dtype:
@@ -24,6 +32,8 @@ def as_dtype(dtype: str | type | np.dtype) -> np.dtype:
         return dtype  # already one: the usual case, once per tensor built
     if isinstance(dtype, str) and dtype in _ALIASES:
         return _ALIASES[dtype]
+    if dtype is string:
+        return string
     try:
         result = np.dtype(dtype)
     except TypeError as err:

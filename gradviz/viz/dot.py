@@ -21,8 +21,9 @@ from typing import Any
 import graphviz
 import numpy as np
 
+from ..debug import model
 from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
-from ..engine.gradients import AggregationMethod, Edge, UnconnectedGradients
+from ..engine.gradients import UnconnectedGradients
 from ..engine.graph import Tensor, ancestors, graph_of
 from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
@@ -134,6 +135,21 @@ class Scene:
     show_grad_ops: bool = False
     prefix: str = ""  # node id prefix, so two scenes can share one picture
 
+    # What a node is and which edges enter it: the trace's answer (any producer), else the
+    # engine graph's own (a forward drawing).
+    def role(self, op):
+        if self.trace is not None:
+            return self.trace.role(op)
+        return op_def(op).role or model.OP
+
+    def label(self, op):
+        return self.trace.label(op) if self.trace is not None else OPS[op.type].label
+
+    def edges_into(self, op):
+        if self.trace is not None:
+            return self.trace.edges_into(op)
+        return [model.Edge(t, op, i) for i, t in enumerate(op.inputs)]
+
     def node_id(self, op):
         scope = self.scope_of(op)
         return self.prefix + ("s_" + _ident(scope) if scope else "n_" + _ident(op.name))
@@ -170,7 +186,7 @@ def _forward_values(ops, feed_dict, session):
 
 
 def _collapsed(ops, collapse):
-    scopes = {op.name.split("/")[0] for op in ops if "/" in op.name}
+    scopes = _outer_scopes(ops)
     if collapse is None:
         collapse = len(ops) > AUTO_COLLAPSE_OPS
     if collapse is True:
@@ -180,18 +196,28 @@ def _collapsed(ops, collapse):
     return {s.rstrip("/") for s in ([collapse] if isinstance(collapse, str) else collapse)}
 
 
-def leaf_kind(op):
-    """ "placeholder", "variable" or "constant" for a leaf (its node style), None for an op."""
-    opdef = op_def(op)
-    return opdef.role if opdef.is_leaf else None
+def _outer_scopes(ops):
+    """The scopes to collapse: the outermost ones, or, while a single scope holds everything
+    scoped (a model inside one `Sequential`), the ones inside it: "layers/0", "layers/1", ..."""
+    paths = [op.name.split("/")[:-1] for op in ops]
+    paths = [p for p in paths if p]
+    depth = 1
+    while True:
+        scopes = {"/".join(p[:depth]) for p in paths}
+        deeper = [p for p in paths if len(p) > depth]
+        if len(scopes) != 1 or len(deeper) < len(paths):
+            return scopes
+        depth += 1
 
 
 # -- labels (shared with the stepper, which reveals them step by step) -----------------------------
 def node_lines(scene, op, show=lambda kind, key: True):
     """The text lines of an op's node. `show(kind, key)` decides which values are revealed yet
     (kinds: "value", "total", "grad"); a hidden value reads "…" so the layout keeps its place."""
-    kind = leaf_kind(op)
-    title = op.name if kind else f"{OPS[op.type].label}  {op.name}"
+    kind = scene.role(op)
+    kind = kind if kind in model.LEAF_ROLES else None
+    label = scene.label(op)
+    title = op.name if kind or not label else f"{label}  {op.name}"
     lines = [title]
     out = op.outputs[0] if op.outputs else None
     if out is not None and kind != "constant":
@@ -207,29 +233,28 @@ def node_lines(scene, op, show=lambda kind, key: True):
 
 
 def _backward_node_lines(scene, tensor, show):
-    trace, gmap = scene.trace, scene.trace.gradient_map
+    trace = scene.trace
     lines = []
-    acc = gmap.accumulated.get(tensor)
-    if acc is not None and len(acc.contributions) > 1:
-        method = AggregationMethod.NAMES[gmap.aggregation_method]
+    paths = trace.fan_in(tensor)
+    if paths > 1:
         total = theme.fmt_value(trace.total(tensor)) if show("total", tensor) else "…"
-        lines += [f"Σ∇ = {total}", f"{len(acc.contributions)} paths · {method}"]
+        lines += [f"Σ∇ = {total}", f"{paths} paths · {trace.aggregation(tensor)}"]
     if trace.is_x(tensor):
         grad = trace.grad(tensor)
         text = theme.fmt_value(grad) if show("grad", tensor) else "…"
-        lines.append(f"∂/∂{tensor.op.name} = {text if grad is not None else 'None'}")
+        lines.append(f"∂/∂{trace.name_of_x(tensor)} = {text if grad is not None else 'None'}")
     return lines
 
 
 def edge_lines(scene, edge, show=lambda kind, key: True):
     """The label of a forward edge in a backward drawing: the contribution flowing back along it."""
-    gmap = scene.trace.gradient_map
-    if edge in gmap.stopped:
-        return [f"✕ {gmap.stopped[edge]}"] if gmap.stopped[edge] in theme.LEGENDED else []
-    c = gmap.contributions.get(edge)
-    if c is None:  # an edge outside every path from the xs to the ys: no gradient was built
+    trace = scene.trace
+    reason = trace.stopped.get(edge)
+    if reason is not None:
+        return [f"✕ {reason}"] if reason in theme.LEGENDED else []
+    if not trace.carries(edge):  # an edge outside every path from the xs to the ys
         return []
-    value = scene.trace.contribution(edge)
+    value = trace.contribution(edge)
     lines = [("∇ " + theme.fmt_value(value)) if show("contribution", edge) else "∇ …"]
     broadcast = scene.trace.edge_step(edge).broadcast
     if broadcast is not None:  # broadcasting undone: which axes were summed
@@ -319,7 +344,7 @@ def _add_node(g, scene, op):
     if trace is not None:
         if _is_x(scene, op):
             attrs.update(theme.X_MARK)
-        elif op not in trace.gradient_map.between and kind != "constant":
+        elif not trace.reached(op) and kind != "constant":
             attrs.update(theme.UNREACHABLE)
     if op.name in scene.highlight:
         attrs.update(theme.HIGHLIGHT)
@@ -328,7 +353,8 @@ def _add_node(g, scene, op):
 
 
 def _kind(scene, op):
-    kind = leaf_kind(op) or "op"
+    kind = scene.role(op)
+    kind = kind if kind in model.LEAF_ROLES else "op"
     if kind == "constant" and scene.trace is not None and _is_x(scene, op):
         return "op"  # a constant we differentiate with respect to is a real node here
     return kind
@@ -342,13 +368,14 @@ def _edges(scene):
     """(src id, dst id, [Edge]) per drawn edge, in graph order; merged inside collapsed scopes."""
     merged, drawn = {}, set(scene.ops)
     for op in scene.ops:
-        for i, t in enumerate(op.inputs):
+        for edge in scene.edges_into(op):
+            t, i = edge.src, edge.index
             src, dst = scene.node_id(t.op), scene.node_id(op)
             if src == dst or t.op not in drawn:  # (the inputs of an x no y depends on)
                 continue
             # Edges between drawn ops stay distinct (x * x has two); a collapsed scope merges.
             key = (src, dst, None if scene.scope_of(op) or scene.scope_of(t.op) else i)
-            merged.setdefault(key, []).append(Edge(t, op, i))
+            merged.setdefault(key, []).append(edge)
     return [(src, dst, index, edges) for (src, dst, index), edges in merged.items()]
 
 
@@ -366,12 +393,12 @@ def _add_edge(g, scene, src, dst, index, edges):
 
 
 def _backward_edge_attrs(scene, edge):
-    gmap = scene.trace.gradient_map
+    trace = scene.trace
     attrs = {"label": "\n".join(edge_lines(scene, edge))}
-    if edge in gmap.stopped:
-        attrs.update(theme.STOPPED.get(gmap.stopped[edge], {}))
+    if edge in trace.stopped:
+        attrs.update(theme.STOPPED.get(trace.stopped[edge], {}))
         attrs["fontcolor"] = attrs.get("color", theme.STOPPED_LABEL)
-    elif edge not in gmap.contributions:
+    elif not trace.carries(edge):
         attrs.update(theme.UNREACHABLE)
     else:
         color = theme.GRADIENT
@@ -425,7 +452,7 @@ def _grad_id(prefix, op):
 
 
 def _add_legend(g, scene):
-    reasons = sorted({why for why in scene.trace.gradient_map.stopped.values() if why in theme.LEGENDED})
+    reasons = sorted({why for why in scene.trace.stopped.values() if why in theme.LEGENDED})
     rows = [
         f'<tr><td><font color="{theme.GRADIENT}">∇ value</font></td>'
         f"<td>contribution flowing back</td></tr>"
@@ -482,6 +509,7 @@ def backward_scene(
     values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
+    ops = [op for op in ops if trace.role(op) != model.GROUP]
     scene = Scene(
         ops,
         values,
@@ -494,7 +522,7 @@ def backward_scene(
     )
     for x in [] if explain is None else (explain if isinstance(explain, list) else [explain]):
         for edge, why in trace.explain(x).blocking:
-            cut = trace.gradient_map.stopped.get(edge) == why  # the label already names the reason
+            cut = trace.stopped.get(edge) == why  # the label already names the reason
             scene.marked_edges[edge.key] = f"cuts ∂/∂{x.op.name} here" if cut else why
     return scene
 
@@ -583,6 +611,5 @@ def contribution_magnitudes(trace):
     """{(src name, dst name, index): max |contribution|} — what color_by_magnitude encodes."""
     return {
         (e.src.name, e.dst.name, e.index): float(np.max(np.abs(trace.contribution(e))))
-        for e in trace.gradient_map.contributions
-        if trace.contribution(e) is not None
+        for e in trace._contributions
     }

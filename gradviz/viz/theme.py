@@ -23,6 +23,7 @@ Every colour and CSS class name of the drawings, tables, figures and the stepper
 
 import numpy as np
 
+from ..debug import model
 from ..engine.ops import registry as reasons
 from ..format import fmt_number, fmt_shape, fmt_value  # noqa: F401  (the drawings' number formats)
 
@@ -68,6 +69,11 @@ STOPPED = {
     reasons.INTEGER: {"style": "dotted", "color": "#b9770e"},
     reasons.UNREACHED: {"style": "solid", "color": "#cccccc"},
     reasons.NOTHING_ARRIVED: {"style": "dashed", "color": "#cccccc"},
+    # PyTorch's reasons (gradviz.torch)
+    model.DETACHED: {"style": "dashed", "color": "#8e44ad"},
+    model.NO_REQUIRES_GRAD: {"style": "dotted", "color": "#2471a3"},
+    model.NO_GRAD: {"style": "dashed", "color": "#16a085"},
+    model.NOT_DIFFERENTIABLE: {"style": "dotted", "color": "#7f8c8d"},
 }
 # The reasons worth a legend entry (the grey ones only say "not on any path").
 LEGENDED = set(STOPPED) - {reasons.UNREACHED, reasons.NOTHING_ARRIVED}

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import BackpropTrace, trace_backward
+from ..debug.model import LEAF_ROLES
+from ..debug.trace import BackpropTrace, GraphTrace, trace_backward
 from ..engine.gradients import UnconnectedGradients
 from ..engine.graph import Operation, Tensor, as_list, graph_of
 from ..engine.hints import FeedDict, TensorLike, Tensors
@@ -84,7 +85,11 @@ class Debugger(widgets.VBox):
             if extra:
                 raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
             trace = ys
-            self.trace = BackpropTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+            if isinstance(trace, GraphTrace):  # its own copy of the variables, as below
+                trace = GraphTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+            else:  # another producer's (PyTorch): no sliders, it cannot re-run the model here
+                inputs = False
+            self.trace = trace
         else:
             if xs is None:
                 raise TypeError("Debugger() needs xs (or one BackpropTrace)")
@@ -100,7 +105,8 @@ class Debugger(widgets.VBox):
                 aggregation_method,
                 unconnected_gradients,
             )
-        self.session, self.feed = self.trace.session, dict(self.trace.feed_dict)
+        self.session = getattr(self.trace, "session", None)
+        self.feed = dict(getattr(self.trace, "feed_dict", {}))
         self.predict, self.tolerance, self.guesses = predict, tolerance, {}
         self.scene = backward_scene(self.trace, collapse)
         try:
@@ -121,14 +127,17 @@ class Debugger(widgets.VBox):
         ]
         self._nodes = [n for n in nodes if n[1] in self.template.kinds]
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
-        self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
+        self._position = {op: i for i, op in enumerate(self.trace.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if not op_def(op).is_leaf]
+        self.forward_ops = [op for op in self.trace.forward if not self._leaf(op)]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
         self.add_class(theme.DEBUGGER)
         self._update()
+
+    def _leaf(self, op):
+        return self.trace.role(op) in LEAF_ROLES
 
     # -- navigation -------------------------------------------------------------------------------
     @property
@@ -182,6 +191,8 @@ class Debugger(widgets.VBox):
     # -- inputs -----------------------------------------------------------------------------------
     def set_input(self, tensor, value):
         """Change a placeholder's feed or a variable's value, recompute, keep the current step."""
+        if not hasattr(self.trace, "recompute"):
+            raise ValueError("set_input: this trace's producer cannot re-run its model with new inputs")
         tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
@@ -365,9 +376,9 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op_def(op).is_leaf and op is not view.op:
+            elif self._leaf(op) and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
+            pending = view.phase == "forward" and not self._leaf(op) and op not in view.computed
             state = theme.CURRENT if op is view.op else (theme.PENDING if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         for edge, element in self._edges:
@@ -400,7 +411,7 @@ class Debugger(widgets.VBox):
         lines = self.template.lines[self._edge_ids[edge]]
         if view.phase == "forward":
             pending = edge.dst not in view.computed
-            if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
+            if edge in self.trace.stopped:  # stopped paths say why at every step
                 return (theme.PENDING if pending else ""), self._edge_lines(edge, show)
             return (theme.PENDING if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
@@ -415,7 +426,7 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or op_def(key).is_leaf or key in view.computed
+                return view.phase == "backward" or self._leaf(key) or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
@@ -445,11 +456,10 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>"
-        f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>{_known(dbg.trace, t)}</td></tr>"
         for t in op.inputs
     )
-    value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
+    value = _known(dbg.trace, op.outputs[0]) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
         f"<span class='{theme.EQ}'>{html.escape(op.name)} = {value}</span></div>"
@@ -540,6 +550,14 @@ def _guess_line(dbg, view):
         else f"<span class='{theme.BAD}'>✗ not within tolerance</span>"
     )
     return f"<div>Your guess {theme.fmt_value(guess)}: {mark}</div>"
+
+
+def _known(trace, value):
+    """A forward value as text; "unknown" where the producer could not see it."""
+    try:
+        return theme.fmt_value(trace.value(value))
+    except KeyError:
+        return "unknown"
 
 
 def _inline(svg):

@@ -291,12 +291,19 @@ class TakeGrad:
 
 @register_op("Pack", label="stack", partials=("1",))
 class Stack:
-    def forward(*inputs):
-        return np.stack(inputs)
+    def forward(*inputs, axis=0):
+        return np.stack(inputs, axis=axis)
 
-    def shape(*shapes):
+    def shape(*shapes, axis=0):
         merged = _same_shapes(shapes)
-        return TensorShape(None if merged.dims is None else (len(shapes), *merged.dims))
+        if merged.dims is None:
+            return TensorShape(None)
+        dims = list(merged.dims)
+        dims.insert(axis, len(shapes))
+        return TensorShape(dims)
 
     def gradient(op, grad):
-        return [Take(grad, index=i) for i in range(len(op.inputs))]
+        from .indexing import StridedSlice
+
+        lead = (slice(None),) * op.attrs["axis"]
+        return [StridedSlice(grad, index=(*lead, i)) for i in range(len(op.inputs))]

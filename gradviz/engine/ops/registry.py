@@ -233,6 +233,9 @@ def apply_op(op_type, inputs, attrs=None, name=None, control_inputs=(), graph=No
         attrs = dict(opdef.defaults)
     if graph is None:  # (not `graph or`: an empty Graph is falsy, it has a __len__)
         graph = graph_of([*inputs, *control_inputs] if control_inputs else inputs)
+    dependencies = getattr(graph, "_control_dependencies", None)
+    if dependencies:  # inside `with gv.control_dependencies([...])`
+        control_inputs = (*control_inputs, *dependencies[-1])
     values = _convert_inputs(opdef, inputs)
     specs = _infer(opdef, values, attrs, name)
     consts = [v if isinstance(v, Tensor) else _constant(graph, v) for v in values]
@@ -292,7 +295,9 @@ def _input_name(opdef, i):
 
 
 def _kind_names(kinds):
-    return ", ".join({"f": "float", "i": "int", "u": "uint", "b": "bool"}[k] for k in kinds)
+    return ", ".join(
+        {"f": "float", "i": "int", "u": "uint", "b": "bool", "O": "string"}[k] for k in kinds
+    )
 
 
 def _infer(opdef, values, attrs, name):
@@ -309,6 +314,8 @@ def _infer(opdef, values, attrs, name):
         ) from None
     if opdef.num_outputs == 1:
         return [(out_shapes, out_dtypes)]
+    if opdef.num_outputs is None:  # as many outputs as the shape rule gives (PyFunc)
+        return list(zip(out_shapes, out_dtypes, strict=True))
     return list(zip(out_shapes, out_dtypes, strict=True))
 
 
