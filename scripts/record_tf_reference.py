@@ -38,10 +38,9 @@ def ensure_venv(venv):
 def record():
     """Runs inside the TensorFlow venv: every program, its results encoded as JSON."""
     sys.path.insert(0, str(CORPUS))
-    import runner  # noqa: PLC0415 (the corpus folder is on the path only here)
-    import tensorflow.compat.v1 as tf
-
+    import runner  # (the corpus folder is on the path only here)
     import tensorflow
+    import tensorflow.compat.v1 as tf
 
     reference = {"tensorflow": tensorflow.__version__, "programs": {}}
     for path in runner.programs():

@@ -205,6 +205,15 @@ class BackpropTrace:
         """The short symbol a drawing shows before the node's name."""
         return node.label
 
+    def rule(self, node):
+        """(rule, hint template) the node's gradient applies, for the classroom mode's hints
+        (debug/quiz.py); ("", "") where the producer knows none: the chain rule through its label."""
+        return "", ""
+
+    def operand_name(self, value):
+        """How a formula or a hint names an input value."""
+        return _short(value)
+
     def edges_into(self, node):
         return [model.Edge(t, node, i) for i, t in enumerate(node.inputs)]
 
@@ -373,6 +382,12 @@ class GraphTrace(BackpropTrace):
 
     def label(self, op):
         return OPS[op.type].label
+
+    def rule(self, op):
+        return op_def(op).rule, op_def(op).hint  # declared with the op (register_op)
+
+    def operand_name(self, tensor):
+        return _operand_name(tensor)
 
     def edges_into(self, op):
         return self.gradient_map.edges_into(op)

@@ -136,6 +136,16 @@ def log_loss(
     return _loss("log_loss", scope, per_entry, labels, predictions, weights, loss_collection, reduction)
 
 
+def _cross_entropy(scope, labels, logits, smoothed, per_entry, weights, loss_collection, reduction):
+    """A cross-entropy loss: labels smoothed (`smoothed(labels, logits)`), per-entry losses, then
+    TensorFlow's weighting."""
+    with composite(scope, labels, logits):
+        logits = convert_to_tensor(logits)
+        labels = convert_to_tensor(labels, logits.dtype)
+        losses = per_entry(labels=smoothed(labels, logits), logits=logits)
+        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
 def softmax_cross_entropy(
     onehot_labels,
     logits,
@@ -145,14 +155,23 @@ def softmax_cross_entropy(
     loss_collection="losses",
     reduction=None,
 ):
-    with composite(scope or "softmax_cross_entropy_loss", onehot_labels, logits):
-        logits = convert_to_tensor(logits)
-        labels = convert_to_tensor(onehot_labels, logits.dtype)
-        if label_smoothing > 0:
-            classes = logits.shape.dims[-1]
-            labels = labels * (1 - label_smoothing) + label_smoothing / classes
-        losses = nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, name="xentropy")
-        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+    """Softmax cross-entropy of one-hot labels; `label_smoothing` moves them toward 1/classes."""
+
+    def smoothed(labels, logits):
+        if not label_smoothing:
+            return labels
+        return labels * (1 - label_smoothing) + label_smoothing / logits.shape.dims[-1]
+
+    return _cross_entropy(
+        scope or "softmax_cross_entropy_loss",
+        onehot_labels,
+        logits,
+        smoothed,
+        nn.softmax_cross_entropy_with_logits_v2,
+        weights,
+        loss_collection,
+        reduction,
+    )
 
 
 def sparse_softmax_cross_entropy(
@@ -174,13 +193,21 @@ def sigmoid_cross_entropy(
     loss_collection="losses",
     reduction=None,
 ):
-    with composite(scope or "sigmoid_cross_entropy_loss", multi_class_labels, logits):
-        logits = convert_to_tensor(logits)
-        labels = convert_to_tensor(multi_class_labels, logits.dtype)
-        if label_smoothing > 0:
-            labels = labels * (1 - label_smoothing) + 0.5 * label_smoothing
-        losses = nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
-        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+    """Sigmoid cross-entropy per entry; `label_smoothing` moves the labels toward 1/2."""
+
+    def smoothed(labels, logits):
+        return labels * (1 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else labels
+
+    return _cross_entropy(
+        scope or "sigmoid_cross_entropy_loss",
+        multi_class_labels,
+        logits,
+        smoothed,
+        nn.sigmoid_cross_entropy_with_logits,
+        weights,
+        loss_collection,
+        reduction,
+    )
 
 
 def get_losses(scope=None, loss_collection="losses"):

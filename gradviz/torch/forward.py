@@ -67,6 +67,7 @@ class Capture:
 
     def __exit__(self, *exc):
         self._mode.__exit__(*exc)
+        self._mode = None
         for handle in self._handles:
             handle.remove()
         self._handles, self.scopes = [], []
@@ -97,7 +98,7 @@ class Capture:
     # -- what one call leaves behind -------------------------------------------------------------
     def record(self, func, args, kwargs, out):
         name = _func_name(func)
-        inputs = [t for t in _tensors((args, kwargs))]
+        inputs = list(_tensors((args, kwargs)))
         outputs = list(_tensors(out))
         self._keep += outputs  # ids of recorded tensors must stay unique while we hold them
         for t in outputs:
@@ -158,7 +159,7 @@ class Capture:
         `inputs` default to the leaves of the graph that require grad (the model's parameters in
         their registration order first). `.grads` are what ``torch.autograd.grad`` returned.
         """
-        if self._mode is not None and self.scopes:
+        if self.scopes:
             raise RuntimeError("trace_backward: the forward pass is still running")
         from .backward import trace_backward
 

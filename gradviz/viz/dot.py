@@ -131,6 +131,7 @@ class Scene:
     collapsed: set = field(default_factory=set)  # scope prefixes drawn as one box
     highlight: dict = field(default_factory=dict)  # op name -> note
     marked_edges: dict = field(default_factory=dict)  # Edge key -> note (explain())
+    graded_edges: dict = field(default_factory=dict)  # Edge key -> (ok, note) (a gradient check)
     color_by_magnitude: bool = False
     show_grad_ops: bool = False
     prefix: str = ""  # node id prefix, so two scenes can share one picture
@@ -408,6 +409,10 @@ def _backward_edge_attrs(scene, edge):
     if edge.key in scene.marked_edges:
         attrs.update(penwidth="3", color=theme.HIGHLIGHT["color"])
         attrs["label"] += f"\n⚠ {scene.marked_edges[edge.key]}"
+    if edge.key in scene.graded_edges:
+        ok, note = scene.graded_edges[edge.key]
+        attrs.update(theme.GRADED[ok])
+        attrs["label"] += f"\n{note}"
     return attrs
 
 
@@ -462,6 +467,12 @@ def _add_legend(g, scene):
             f'<tr><td><font color="{theme.magnitude_color(v)}">∇ {text}</font></td><td>{note}</td></tr>'
             for v, text, note in theme.MAGNITUDE_LEGEND
         ]
+    if scene.graded_edges:
+        rows += [
+            f'<tr><td><font color="{theme.GRADED[ok]["color"]}">{mark}</font></td><td>{note}</td></tr>'
+            for ok, mark, note in theme.GRADED_LEGEND
+            if ok in {ok for ok, _ in scene.graded_edges.values()}
+        ]
     for why in reasons:
         style = theme.STOPPED[why]
         rows.append(
@@ -505,7 +516,10 @@ def backward_scene(
     show_grad_ops=False,
     explain=None,
     prefix="",
+    graded=None,
 ):
+    """What a backward drawing shows (see draw_backward); `graded` paints edges right or wrong:
+    {Edge key: (ok, note)}, as a gradient check's `draw()` passes it."""
     values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
@@ -519,6 +533,7 @@ def backward_scene(
         color_by_magnitude=color_by_magnitude,
         show_grad_ops=show_grad_ops,
         prefix=prefix,
+        graded_edges=dict(graded or {}),
     )
     for x in [] if explain is None else (explain if isinstance(explain, list) else [explain]):
         for edge, why in trace.explain(x).blocking:

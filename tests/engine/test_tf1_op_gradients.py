@@ -634,3 +634,49 @@ def test_bad_arguments_name_the_argument_and_change_nothing():
                 call()
             assert len(graph.get_operations()) == mark, match
         assert before <= len(graph.get_operations())
+
+
+@pytest.mark.parametrize("name", ["slicing", "gather", "linalg", "cumulative", "reduce"])
+@SLOW
+@given(data=st.data(), seed=seeds)
+def test_case_gradient_with_dims_known_only_while_running(name, data, seed):
+    rng = np.random.default_rng(seed)
+    build, inputs, _ = CASES[name](data, rng)
+    with gv.Graph().as_default():
+        size = np.size(gv.Session().run(build(*[gv.constant(x) for x in inputs])))
+    if size:
+        check_gradients(build, inputs, seed, static="unknown dims")
+
+
+def test_tf1_layers_build_their_variables():
+    images = gv.placeholder("float32", [None, 8, 8, 3])
+    conv = gv.layers.conv2d(images, 4, 3, padding="same", activation=gv.nn.relu)
+    pooled = gv.layers.max_pooling2d(conv, 2, 2)
+    flat = gv.layers.flatten(pooled)
+    dropped = gv.layers.dropout(flat, rate=0.5, training=False)
+    training = gv.placeholder(gv.bool_, [])
+    maybe = gv.layers.dropout(flat, rate=0.5, training=training)
+    names = [v.name for v in gv.trainable_variables()]
+    assert names == ["conv2d/kernel:0", "conv2d/bias:0"]
+    assert (
+        conv.shape.as_list() == [None, 8, 8, 4]
+        and flat.shape.as_list() == [None, 64]
+        and dropped is flat
+    )
+    sess = gv.Session()
+    sess.run(gv.global_variables_initializer())
+    x = np.random.default_rng(0).random((2, 8, 8, 3)).astype(np.float32)
+    f, off, on = sess.run([flat, maybe, maybe], {images: x, training: False})
+    np.testing.assert_array_equal(f, off)
+    on = sess.run(maybe, {images: x, training: True})
+    assert set(np.unique(on[f > 0] / f[f > 0]).round(4)) <= {0.0, 2.0}
+
+
+def test_weighted_cross_entropy_matches_its_formula():
+    z, y = np.array([-1.0, 0.5, 2.0]), np.array([0.0, 1.0, 0.3])
+    with gv.Graph().as_default():
+        out = gv.Session().run(
+            gv.nn.weighted_cross_entropy_with_logits(labels=y, logits=z, pos_weight=2.0)
+        )
+    sig = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(out, -(2.0 * y * np.log(sig) + (1 - y) * np.log(1 - sig)), rtol=1e-12)

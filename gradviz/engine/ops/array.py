@@ -100,7 +100,14 @@ class Where:
         ]
 
 
-@register_op("AddN", label="Σ", partials=("1",), aliasing=True)
+@register_op(
+    "AddN",
+    label="Σ",
+    partials=("1",),
+    aliasing=True,
+    rule="sum rule",
+    hint="{label} passes the upstream grad back unchanged to each input: {upstream} × 1",
+)
 class AddN:
     def forward(*inputs):
         return sum(inputs[1:], inputs[0])
@@ -112,7 +119,13 @@ class AddN:
         return [grad] * len(op.inputs)
 
 
-@register_op("AccumulateNV2", label="Σ", partials=("1",))
+@register_op(
+    "AccumulateNV2",
+    label="Σ",
+    partials=("1",),
+    rule="sum rule",
+    hint="{label} passes the upstream grad back unchanged to each input: {upstream} × 1",
+)
 class AccumulateN:
     """AddN's value through an accumulator: one buffer, each input added in place."""
 

@@ -341,27 +341,11 @@ def _pool(op, value, ksize, strides, padding, data_format, name, what):
 
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
     """The max of each window: ``tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")``."""
-    return _pool(
-        MaxPool,
-        value if input is None else input,
-        ksize,
-        strides,
-        padding,
-        data_format,
-        name,
-        "max_pool",
-    )
+    value = value if input is None else input
+    return _pool(MaxPool, value, ksize, strides, padding, data_format, name, "max_pool")
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
     """The mean of each window (SAME padding does not count toward the mean)."""
-    return _pool(
-        AvgPool,
-        value if input is None else input,
-        ksize,
-        strides,
-        padding,
-        data_format,
-        name,
-        "avg_pool",
-    )
+    value = value if input is None else input
+    return _pool(AvgPool, value, ksize, strides, padding, data_format, name, "avg_pool")

@@ -39,7 +39,13 @@ def _kept(grad, op):
     return ExpandDims(grad, axes=tuple(sorted(a % x.shape.rank for a in axis)))
 
 
-@register_op("Sum", label="Σ", partials=("1",))
+@register_op(
+    "Sum",
+    label="Σ",
+    partials=("1",),
+    rule="sum rule",
+    hint="{label} copies the upstream grad {upstream} to every entry of {input} that it added up",
+)
 class Sum:
     shape = reduced_shape
 
@@ -51,7 +57,14 @@ class Sum:
         return [BroadcastLike(_kept(grad, op), op.inputs[0])]
 
 
-@register_op("Mean", label="mean", partials=("1/n",))
+@register_op(
+    "Mean",
+    label="mean",
+    partials=("1/n",),
+    rule="mean rule",
+    hint="{label} shares the upstream grad {upstream} evenly: every entry of {input} gets it "
+    "divided by the number of entries averaged",
+)
 class Mean:
     shape = reduced_shape
 

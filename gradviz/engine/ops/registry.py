@@ -66,6 +66,11 @@ class OpDef:
     role: str | None = None  # PLACEHOLDER, VARIABLE, CONSTANT or GROUP; None for a computation
     undoes_broadcast: bool = False  # sums a gradient back to an input's shape (SumToShape)
     custom_gradient: bool = False  # its gradient is a user's grad_fn (gv.custom_gradient)
+    # The rule of calculus at work in `gradient`, for a student ("product rule"), and a hint that
+    # names it with the op's own inputs: a format string with {label}, {input}, {other},
+    # {upstream} and {partial} (see debug/quiz.py). Empty: the chain rule through `label`.
+    rule: str = ""
+    hint: str = ""
 
     @property
     def is_leaf(self):
@@ -134,6 +139,8 @@ def register_op(
     role=None,
     undoes_broadcast=False,
     custom_gradient=False,
+    rule="",
+    hint="",
 ):
     """Class decorator: declare an op (see the module docstring). `no_gradient` gives the reason
     a gradient never passes this op type; otherwise the class must define `gradient`.
@@ -142,6 +149,8 @@ def register_op(
     `role` says what the op is to the debugger (PLACEHOLDER, VARIABLE, CONSTANT, GROUP);
     `undoes_broadcast` marks the op that sums a gradient back to an input's shape, and
     `custom_gradient` the op whose gradient is a user's function.
+    `rule` and `hint` tell a student which rule of calculus the gradient applies (the classroom
+    mode's hints); without them the hint is the chain rule through the op's `partials`.
 
     `forward` may also be a C function taking the inputs positionally (``forward = np.sin``,
     ``forward = operator.add``, which is numpy's ``x + y``), with the input names in the class's
@@ -178,6 +187,8 @@ def register_op(
             role=role,
             undoes_broadcast=undoes_broadcast,
             custom_gradient=custom_gradient,
+            rule=rule,
+            hint=hint,
         )
         OPS[op_type] = opdef
         if "gradient" in cls.__dict__:
