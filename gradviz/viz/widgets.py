@@ -15,10 +15,13 @@ steps follow `gradients()`'s own processing order (an op runs once all its outpu
 arrived), read from the BackpropTrace.
 """
 
+from __future__ import annotations
+
 import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -27,11 +30,13 @@ import numpy as np
 from ..debug.model import LEAF_ROLES
 from ..debug.quiz import Quiz
 from ..debug.trace import BackpropTrace, GraphTrace, trace_backward
+from ..engine.gradients import UnconnectedGradients
 from ..engine.graph import Operation, Tensor, as_list, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
 from . import theme
-from .dot import Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import Drawing, GraphvizMissing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
 from .dot import _edges as drawn_edges
 from .keys import KeySteps
 from .svg import SvgTemplate
@@ -77,22 +82,22 @@ class Debugger(widgets.VBox):
 
     def __init__(
         self,
-        ys,
-        xs=None,
-        feed_dict=None,
-        grad_ys=None,
-        stop_gradients=None,
-        session=None,
-        aggregation_method=None,
-        unconnected_gradients="none",
-        predict=False,
-        tolerance=0.01,
-        attempts=2,
-        hints=True,
-        collapse=None,
-        rankdir="LR",
-        inputs=True,
-    ):
+        ys: Tensors | BackpropTrace,
+        xs: Tensors | None = None,
+        feed_dict: FeedDict = None,
+        grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+        stop_gradients: Tensors | None = None,
+        session: Session | None = None,
+        aggregation_method: str | None = None,
+        unconnected_gradients: UnconnectedGradients | str = "none",
+        predict: bool = False,
+        tolerance: float = 0.01,
+        attempts: int = 2,
+        hints: bool = True,
+        collapse: bool | Iterable[str] | None = None,
+        rankdir: str = "LR",
+        inputs: bool = True,
+    ) -> None:
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
         if isinstance(ys, BackpropTrace):
@@ -127,7 +132,13 @@ class Debugger(widgets.VBox):
         self.feed = dict(getattr(self.trace, "feed_dict", {}))
         self.predict, self.tolerance = bool(predict), tolerance
         self.scene = backward_scene(self.trace, collapse)
-        self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        try:
+            self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        except GraphvizMissing:
+            raise GraphvizMissing(
+                "lay out the Debugger's graph",
+                "gv.trace_backward(...) gives the same steps as text, without a picture",
+            ) from None
         self._edge_ids = {e: edge_id(s, d, i) for s, d, i, es in drawn_edges(self.scene) for e in es}
         # Forward edges drawn as one ("×2" into a collapsed scope) keep the label dot drew.
         self._merged = {d for d, n in Counter(self._edge_ids.values()).items() if n > 1}
