@@ -203,7 +203,10 @@ def index_items(data, dims):
             items.append(slice(data.draw(bound), data.draw(bound), step))
         k += 1
     if use_ellipsis:
-        items.insert(data.draw(st.integers(0, len(items))), Ellipsis)
+        # After the last integer: an Ellipsis before it would move it onto a later, maybe shorter, dim
+        ints = [i for i, item in enumerate(items) if isinstance(item, int)]
+        first = ints[-1] + 1 if ints else 0
+        items.insert(data.draw(st.integers(first, len(items))), Ellipsis)
     return tuple(items)
 
 
