@@ -3,6 +3,7 @@
 
 from ..engine.gradients import gradients
 from ..engine.graph import as_list, graph_of
+from ..engine.validate import check_feed_dict, check_session, check_tensors, check_ys_xs
 from .trace import ancestors, session_for
 
 
@@ -53,6 +54,14 @@ def session_and_graph(ys, xs, session):
     """The graph of ys and xs, and the session to run it in (see trace.session_for)."""
     graph = graph_of(as_list(ys) + as_list(xs))
     return session_for(graph, session), graph
+
+
+def check_call(ys, xs, feed_dict, session):
+    """The graph of a check's ys (and xs, if any), once ys, xs, feed_dict and session are valid."""
+    graph = check_ys_xs(ys, xs) if xs is not None and as_list(xs) else graph_of(check_tensors(ys, "ys"))
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def evaluate_ops(ops, feed_dict, session):

@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.ops.registry import OPS
-from ._graph import draw_highlighted, evaluate_ops, execution_order, gradient_map_for, session_and_graph
+from ..engine.validate import check_int, check_number
+from ._graph import (
+    check_call,
+    draw_highlighted,
+    evaluate_ops,
+    execution_order,
+    gradient_map_for,
+    session_and_graph,
+)
 
 TOLERANCE = 1e-2
 DELTA = 1e-6
@@ -118,15 +126,22 @@ def check_gradients(
     graph's gradients against float64 differences); the gradient ops of an earlier plain
     ``gradients(ys, xs)`` call are reused, else built.
     """
-    session, _ = session_and_graph(ys, xs, session)
-    gmap = gradient_map_for(ys, xs)
-    forward, _ = execution_order(gmap.ys)
-    values = evaluate_ops(forward, feed_dict, session)
-    tolerance = TOLERANCE if tolerance is None else float(tolerance)
-    checker = _Checker(gmap, values, session, feed_dict, tolerance, delta, max_entries, seed)
-    ops = sorted((op for op in gmap.order if checker.checkable(op)), key=lambda op: op.index)
-    context = {"ys": ys, "feed_dict": feed_dict, "session": session}
-    return GradientCheck([checker.check(op) for op in ops], tolerance, context)
+    check_call(ys, xs, feed_dict, session)
+    tolerance = TOLERANCE if tolerance is None else check_number(tolerance, "tolerance", minimum=0)
+    delta = check_number(delta, "delta")
+    if delta <= 0:
+        raise ValueError(f"delta must be a positive step size, got {delta}")
+    max_entries = check_int(max_entries, "max_entries", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    session, graph = session_and_graph(ys, xs, session)
+    with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
+        gmap = gradient_map_for(ys, xs)
+        forward, _ = execution_order(gmap.ys)
+        values = evaluate_ops(forward, feed_dict, session)
+        checker = _Checker(gmap, values, session, feed_dict, tolerance, delta, max_entries, seed)
+        ops = sorted((op for op in gmap.order if checker.checkable(op)), key=lambda op: op.index)
+        context = {"ys": ys, "feed_dict": feed_dict, "session": session}
+        return GradientCheck([checker.check(op) for op in ops], tolerance, context)
 
 
 class _Checker:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._graph import (
     as_list,
+    check_call,
     draw_highlighted,
     evaluate_ops,
     execution_order,
@@ -102,10 +103,12 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
     The backward pass reuses the gradient ops an earlier plain ``gradients(ys, xs)`` call built
     (an optimizer's, say), else builds them. The session defaults as in trace_backward.
     """
+    graph = check_call(ys, xs, feed_dict, session)
     session, graph = session_and_graph(ys, xs, session)
-    gmap = gradient_map_for(ys, xs) if as_list(xs) else None
-    forward, backward = execution_order(ys, gmap)
-    values = evaluate_ops(forward + backward, feed_dict, session)
+    with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
+        gmap = gradient_map_for(ys, xs) if as_list(xs) else None
+        forward, backward = execution_order(ys, gmap)
+        values = evaluate_ops(forward + backward, feed_dict, session)
     context = {"ys": ys, "feed_dict": feed_dict, "session": session}
     ordered = [(op, "forward") for op in forward] + [(op, "backward") for op in backward]
     for position, (op, phase) in enumerate(ordered, 1):

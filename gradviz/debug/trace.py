@@ -21,10 +21,10 @@ import numpy as np
 
 from ..engine import gradients as gradients_lib
 from ..engine.gradients import Edge, gradients
-from ..engine.graph import Tensor, as_list, graph_of
+from ..engine.graph import Tensor, graph_of
 from ..engine.ops.registry import OPS, broadcast, same_shape
-from ..engine.ops.state import global_variables_initializer
 from ..engine.session import Session, get_default_session
+from ..engine.validate import check_feed_dict, check_session, check_ys_xs, resolve_element
 
 
 @dataclass
@@ -91,29 +91,39 @@ def trace_backward(
     The session defaults to the default session of the graph, else a new one whose variables are
     initialized from their initial values.
     """
-    graph = graph_of(as_list(ys) + as_list(xs))
-    gradients(
-        ys,
-        xs,
-        grad_ys=grad_ys,
-        stop_gradients=stop_gradients,
-        aggregation_method=aggregation_method,
-        unconnected_gradients=unconnected_gradients,
-    )
-    return BackpropTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
+    graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+    with graph.rollback_on_error():  # a run that fails takes the gradient ops away again
+        gradients(
+            ys,
+            xs,
+            grad_ys=grad_ys,
+            stop_gradients=stop_gradients,
+            aggregation_method=aggregation_method,
+            unconnected_gradients=unconnected_gradients,
+        )
+        return BackpropTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
+
+
+def check_backward_call(ys, xs, feed_dict=None, grad_ys=None, stop_gradients=None, session=None):
+    """The graph of a trace/drawing/Debugger call once its engine arguments are valid: checked
+    before any gradient op is built, so a rejected call leaves the graph as it was."""
+    graph = check_ys_xs(ys, xs, stop_gradients, grad_ys)
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def session_for(graph, session=None):
-    """`session`, else the default session on `graph`, else a new one with variables initialized."""
-    if session is not None and session.graph is not graph:
-        raise ValueError("the session given runs another graph than the one of ys and xs")
+    """`session`, else the default session on `graph`, else a new one with variables initialized
+    (by their own initializer ops: no `init` op is added to the graph per call)."""
+    check_session(session, graph)
     session = session or get_default_session()
     if session is not None and session.graph is graph:
         return session
     session = Session(graph)
-    if graph.get_collection("variables"):
-        with graph.as_default():
-            session.run(global_variables_initializer())
+    initializers = [v.initializer for v in graph.get_collection("variables")]
+    if initializers:
+        session.run(initializers)
     return session
 
 
@@ -161,8 +171,7 @@ class BackpropTrace:
 
     def value(self, tensor):
         """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
-        if isinstance(tensor, str):
-            tensor = self.graph.as_graph_element(tensor)
+        tensor = resolve_element(self.graph, tensor, "tensor")
         if tensor not in self._values:
             raise KeyError(f"'{tensor.name}' is not part of this trace")
         return self._values[tensor]
@@ -185,7 +194,7 @@ class BackpropTrace:
 
     def _x_index(self, x):
         if isinstance(x, str):
-            x = self.graph.as_graph_element(x)
+            x = resolve_element(self.graph, x, "x")
         i = self._x_positions.get(x) if isinstance(x, Tensor) else None
         if i is None:
             raise ValueError(f"'{getattr(x, 'name', x)}' is not one of this trace's xs")
@@ -266,8 +275,13 @@ class BackpropTrace:
             cut = ", ".join(reasons) if reasons else "no path carries a gradient"
             return Explanation(x, grad, f"None: every path to the ys is cut ({cut}){zero}", blocking)
         if not np.any(grad):
+            # Both ways a path gives nothing: a zero local derivative, or an edge that is cut.
             zeros = self._zero_sources(on_path)
-            return Explanation(x, grad, "zero: the contributions reaching it are all zero", zeros)
+            reason = "zero: the contributions reaching it are all zero"
+            if blocking:
+                cut = ", ".join(f"{e.dst.name} ({why})" for e, why in blocking)
+                reason += f"; the other paths are cut at {cut}"
+            return Explanation(x, grad, reason, blocking + zeros)
         return Explanation(x, grad, "receives a gradient", blocking)
 
     def _zero_sources(self, on_path):

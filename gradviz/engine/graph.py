@@ -318,9 +318,36 @@ class Tensor:
         return _registry.apply_op("Neg", [self], name="Neg")
 
     def __getitem__(self, index):
-        if not isinstance(index, int | np.integer):
-            raise TypeError("gradviz tensors support indexing by a single integer only")
+        if not isinstance(index, int | np.integer) or isinstance(index, bool | np.bool_):
+            raise TypeError(
+                f"Tensor '{self.name}' can be indexed by a single integer only, "
+                f"got {type(index).__name__} {index!r}"
+            )
         return _registry.apply_op("Take", [self], {"index": int(index)}, name="strided_slice")
+
+    # TensorFlow 1.x's graph tensors are neither iterable nor booleans: without these, Python
+    # would iterate through __getitem__ with ever larger indices and never stop.
+    def __iter__(self):
+        raise TypeError(
+            f"Tensor objects are only iterable when eager execution is enabled (Tensor "
+            f"'{self.name}'). To iterate over this tensor use tf.map_fn, or index it: t[0], t[1] ..."
+        )
+
+    def __contains__(self, item):
+        self.__iter__()
+
+    def __bool__(self):
+        raise TypeError(
+            f"Using a `tf.Tensor` as a Python `bool` is not allowed (Tensor '{self.name}'). "
+            "Use `if t is not None:` instead of `if t:` to test if a tensor is defined, and use "
+            "ops such as gv.where to select values conditioned on the value of a tensor."
+        )
+
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for symbolic Tensors ('{self.name}'). "
+            "Please call `x.shape` rather than `len(x)` for shape information."
+        )
 
     __hash__ = object.__hash__  # identity, as in TensorFlow 1.x; == is not overloaded
 

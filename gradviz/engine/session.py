@@ -63,6 +63,8 @@ class Session:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if feed_dict is not None and not isinstance(feed_dict, dict):
+            feed_dict = _as_feed_dict(feed_dict)
         plan, rebuild = self._plan_for(fetches, feed_dict)
         arrays = [] if not feed_dict else plan.check_feeds(feed_dict.values())
         pending = {}
@@ -94,18 +96,40 @@ class Session:
         return found
 
     def _element(self, fetch):
+        """TensorFlow's words: a fetch of the wrong kind is a TypeError, a name or tensor that is
+        not in this graph a ValueError."""
         if isinstance(fetch, Tensor | Operation) and fetch.graph is self.graph:
             return fetch
         if isinstance(fetch, Tensor | Operation):
-            raise ValueError(f"Fetch '{fetch.name}' is not an element of this session's graph.")
-        if fetch is None:
-            raise TypeError("Fetch argument None has invalid type")
-        return self.graph.as_graph_element(fetch)
+            raise ValueError(
+                f"Fetch argument '{fetch.name}' cannot be interpreted as a Tensor: it is not an "
+                "element of this session's graph."
+            )
+        if not isinstance(fetch, str):
+            raise TypeError(
+                f"Fetch argument {fetch!r} has invalid type {type(fetch).__name__}, must be a "
+                "string or Tensor (or a list, tuple or dict of them)."
+            )
+        try:
+            return self.graph.as_graph_element(fetch)
+        except (KeyError, ValueError) as err:
+            raise ValueError(
+                f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({err.args[0]})"
+            ) from None
 
     def _feed_target(self, key):
-        target = self._element(key)
+        if isinstance(key, Tensor) and key.graph is self.graph:
+            return key
+        try:
+            target = self._element(key)
+        except (TypeError, ValueError) as err:
+            message = str(err).replace("Fetch argument", "the key", 1)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {message}") from None
         if not isinstance(target, Tensor):
-            raise TypeError(f"The feed_dict key '{target.name}' is an Operation; feed a Tensor.")
+            raise TypeError(
+                f"Cannot interpret feed_dict key as Tensor: '{target.name}' is an Operation; "
+                "feed one of its outputs."
+            )
         return target
 
     def load_variable(self, variable, value):
@@ -168,12 +192,29 @@ def _session_for(session, element):
     return session
 
 
+def _as_feed_dict(feed_dict):
+    """A dict from any mapping; anything else (a set, a list) is a TypeError naming feed_dict."""
+    from collections.abc import Mapping
+
+    if isinstance(feed_dict, Mapping):
+        return dict(feed_dict)
+    raise TypeError(
+        f"feed_dict must be a dict {{placeholder: value}}, got {type(feed_dict).__name__}: "
+        f"{feed_dict!r:.60}"
+    )
+
+
 def _feed_array(tensor, value):
     """`value` cast to the tensor's dtype and checked against its static shape."""
+    if isinstance(value, Tensor | Operation):
+        raise TypeError(
+            f"The value of a feed cannot be a Tensor ('{value.name}' fed for '{tensor.name}'): "
+            "feed numpy arrays, lists or numbers"
+        )
     try:
         array = dtypes.to_array(value, tensor.dtype, f"feed for '{tensor.name}'")
     except TypeError as err:
-        raise TypeError(f"Cannot feed {value!r} for Tensor '{tensor.name}': {err}") from None
+        raise TypeError(f"Cannot feed {value!r:.60} for Tensor '{tensor.name}': {err}") from None
     if not tensor.shape.is_compatible_with(array.shape):
         raise ValueError(
             f"Cannot feed value of shape {array.shape} for Tensor '{tensor.name}', "

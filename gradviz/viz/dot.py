@@ -10,15 +10,34 @@ graph always gives the same DOT source. The visual encoding is written down in `
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import graphviz
 import numpy as np
 
-from ..debug.trace import BackpropTrace, _broadcast_info, ancestors, session_for, trace_backward
+from ..debug.trace import (
+    BackpropTrace,
+    _broadcast_info,
+    ancestors,
+    check_backward_call,
+    session_for,
+    trace_backward,
+)
 from ..engine.gradients import AggregationMethod
-from ..engine.graph import graph_of
+from ..engine.graph import Tensor, as_list, graph_of
 from ..engine.ops.registry import OPS
+from ..engine.validate import (
+    check_bool,
+    check_choice,
+    check_feed_dict,
+    check_name,
+    check_session,
+    check_tensor,
+    check_tensors,
+    describe,
+    resolve_element,
+)
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
@@ -118,6 +137,61 @@ class Scene:
 
 def _ident(name):
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name.replace("/", "__"))
+
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+SCENE_OPTIONS = ("collapse", "highlight", "color_by_magnitude", "show_grad_ops", "explain")
+
+
+def check_drawing_options(graph, collapse=None, highlight=None, rankdir="LR", title=None, **flags):
+    """Reject a bad drawing option before anything is built (each message names the option)."""
+    if collapse is not None and not isinstance(collapse, bool | str):
+        if not isinstance(collapse, list | tuple | set) or not all(isinstance(c, str) for c in collapse):
+            raise TypeError(
+                f"collapse must be None, True/False, a scope name or a list of scope names, "
+                f"got {describe(collapse)}"
+            )
+    if highlight is not None:
+        if not isinstance(highlight, Mapping):
+            raise TypeError(
+                f"highlight must be a dict {{op name: note}}, e.g. {{'mul': 'look here'}}, "
+                f"got {describe(highlight)}"
+            )
+        for name, note in highlight.items():
+            if not isinstance(name, str) or not isinstance(note, str):
+                raise TypeError(
+                    f"highlight entries must be op name -> note strings, got {name!r}: {note!r}"
+                )
+            if name not in graph._by_name:
+                raise ValueError(f"highlight names op {name!r}, which is not in the graph")
+    check_choice(rankdir, RANKDIRS, "rankdir")
+    check_name(title, "title")
+    for flag, value in flags.items():
+        check_bool(value, flag)
+
+
+def explain_targets(graph, explain, xs):
+    """The xs that `explain=` names (a Tensor, a name, or a list of them), checked against xs."""
+    targets = (
+        [] if explain is None else (list(explain) if isinstance(explain, list | tuple) else [explain])
+    )
+    found = []
+    for target in targets:
+        tensor = resolve_element(graph, target, "explain")
+        if not isinstance(tensor, Tensor) or not any(tensor is x for x in xs):
+            names = ", ".join(x.name for x in xs)
+            raise ValueError(f"explain={target!r} must be one of the xs ({names})")
+        found.append(tensor)
+    return found
+
+
+def check_draw_call(ys, feed_dict, session):
+    """The graph of ys, once ys, feed_dict and session are valid for it."""
+    ys = check_tensors(ys, "ys")
+    graph = graph_of(ys, what="ys")
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def forward_scene(ys, feed_dict=None, session=None, collapse=None, highlight=None):
@@ -422,6 +496,8 @@ def draw(ys, feed_dict=None, session=None, collapse=None, highlight=None, rankdi
     `collapse`: None (automatic above 150 ops), True/False, or scope names to draw as one box.
     `highlight`: {op name: note} to point at ops (gradient checks and NaN searches use it).
     """
+    graph = check_draw_call(ys, feed_dict, session)
+    check_drawing_options(graph, collapse, highlight, rankdir, title)
     scene = forward_scene(ys, feed_dict, session, collapse, highlight)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -448,7 +524,7 @@ def backward_scene(
         show_grad_ops=show_grad_ops,
         prefix=prefix,
     )
-    for x in [] if explain is None else (explain if isinstance(explain, list) else [explain]):
+    for x in explain_targets(trace.graph, explain, trace.xs):
         for edge, why in trace.explain(x).blocking:
             cut = trace.gradient_map.stopped.get(edge) == why  # the label already names the reason
             scene.marked_edges[edge.key] = f"cuts ∂/∂{x.op.name} here" if cut else why
@@ -457,6 +533,9 @@ def backward_scene(
 
 def draw_trace(trace, rankdir="LR", title=None, **scene_options):
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
+    if not isinstance(trace, BackpropTrace):
+        raise TypeError(f"trace must be a BackpropTrace (from gv.trace_backward), got {describe(trace)}")
+    _check_scene_options(trace.graph, trace.xs, rankdir, title, scene_options)
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -485,6 +564,10 @@ def draw_backward(
     `color_by_magnitude` colours edges by log |contribution|; `show_grad_ops` also draws the
     gradient ops gradients() added; `explain=x` highlights the edges that cut x's gradient.
     """
+    graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+    options = {"collapse": collapse, "highlight": highlight, "explain": explain}
+    options |= {"color_by_magnitude": color_by_magnitude, "show_grad_ops": show_grad_ops}
+    _check_scene_options(graph, as_list(xs), rankdir, title, options)
     trace = trace_backward(
         ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected_gradients
     )
@@ -519,15 +602,53 @@ def compare_backward(
     `left` / `right` are keyword arguments for trace_backward (grad_ys, stop_gradients,
     unconnected_gradients, aggregation_method).
     """
+    graph = check_backward_call(ys, xs, feed_dict, None, None, session)
+    sides = [_check_side(graph, side, options) for side, options in (("left", left), ("right", right))]
+    if (
+        not isinstance(titles, list | tuple)
+        or len(titles) != 2
+        or not all(isinstance(t, str) for t in titles)
+    ):
+        raise TypeError(f"titles must be two strings (left, right), got {describe(titles)}")
+    _check_scene_options(graph, as_list(xs), rankdir, None, draw_options)
     g = _new_digraph("comparison", rankdir)
-    for side, options, title in (("L_", left or {}, titles[0]), ("R_", right or {}, titles[1])):
-        trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
-        scene = backward_scene(trace, prefix=side, **draw_options)
-        sub = graphviz.Digraph(f"cluster_{side}side")
-        sub.attr(label=title, style="rounded", color="#999999", fontsize="13")
-        to_digraph(scene, digraph=sub)
-        g.subgraph(sub)
+    with graph.rollback_on_error():  # the left side's gradient ops go too if the right one fails
+        for side, options, title in zip(("L_", "R_"), sides, titles, strict=True):
+            trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
+            scene = backward_scene(trace, prefix=side, **draw_options)
+            sub = graphviz.Digraph(f"cluster_{side}side")
+            sub.attr(label=title, style="rounded", color="#999999", fontsize="13")
+            to_digraph(scene, digraph=sub)
+            g.subgraph(sub)
     return Drawing(g)
+
+
+_SIDE_OPTIONS = ("grad_ys", "stop_gradients", "unconnected_gradients", "aggregation_method")
+
+
+def _check_side(graph, side, options):
+    """compare_backward's left/right: a dict of trace_backward options, checked like its own."""
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise TypeError(f"{side} must be a dict of trace_backward options, got {describe(options)}")
+    unknown = sorted(set(options) - set(_SIDE_OPTIONS))
+    if unknown:
+        raise TypeError(f"{side} got unexpected option(s) {unknown}; choose from {list(_SIDE_OPTIONS)}")
+    for i, s in enumerate(as_list(options.get("stop_gradients"))):
+        check_tensor(s, f"{side}['stop_gradients'][{i}]", graph)
+    return dict(options)
+
+
+def _check_scene_options(graph, xs, rankdir, title, options):
+    unknown = sorted(set(options) - set(SCENE_OPTIONS))
+    if unknown:
+        raise TypeError(f"unexpected drawing option(s) {unknown}; choose from {list(SCENE_OPTIONS)}")
+    flags = {k: options[k] for k in ("color_by_magnitude", "show_grad_ops") if k in options}
+    check_drawing_options(
+        graph, options.get("collapse"), options.get("highlight"), rankdir, title, **flags
+    )
+    explain_targets(graph, options.get("explain"), xs)
 
 
 def contribution_magnitudes(trace):

@@ -20,11 +20,21 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import session_for, trace_backward
-from ..engine.graph import Operation, Tensor, as_list, graph_of
+from ..debug.trace import check_backward_call, session_for, trace_backward
+from ..engine.graph import Operation, Tensor
 from ..engine.session import Session, _feed_array
+from ..engine.validate import check_bool, check_number, resolve_element
 from . import theme
-from .dot import LEAF_KINDS, Drawing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import (
+    LEAF_KINDS,
+    Drawing,
+    backward_scene,
+    check_drawing_options,
+    edge_id,
+    edge_lines,
+    node_lines,
+    to_digraph,
+)
 from .dot import _edges as drawn_edges
 from .svg import SvgTemplate
 
@@ -65,13 +75,24 @@ class Debugger(widgets.VBox):
         rankdir="LR",
         inputs=True,
     ):
+        graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+        check_bool(predict, "predict")
+        check_bool(inputs, "inputs")
+        tolerance = check_number(tolerance, "tolerance", minimum=0)
+        check_drawing_options(graph, collapse, None, rankdir)
+        with graph.rollback_on_error():  # a Debugger that fails to build leaves no gradient ops
+            self._build(graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, predict, tolerance)
+            self._lay_out(collapse, rankdir, inputs)
+
+    def _build(self, graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, predict, tolerance):
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
-        graph = graph_of(as_list(ys) + as_list(xs))
         session = _private_copy(session_for(graph, session))
         self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
         self.session, self.feed = self.trace.session, dict(feed_dict or {})
         self.predict, self.tolerance, self.guesses = predict, tolerance, {}
+
+    def _lay_out(self, collapse, rankdir, inputs):
         self.scene = backward_scene(self.trace, collapse)
         self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
         self._static_svg = _inline(self.template.render())
@@ -100,8 +121,12 @@ class Debugger(widgets.VBox):
         return self._index
 
     def goto(self, index):
+        self._check_open()
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"goto: step must be an integer, got {type(index).__name__} {index!r}")
         if not 0 <= index < self.num_steps:
             raise IndexError(f"step {index} is outside 0..{self.num_steps - 1}")
+        index = int(index)
         self._index = index
         self._update()
 
@@ -146,7 +171,8 @@ class Debugger(widgets.VBox):
     # -- inputs -----------------------------------------------------------------------------------
     def set_input(self, tensor, value):
         """Change a placeholder's feed or a variable's value, recompute, keep the current step."""
-        tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
+        self._check_open()
+        tensor = resolve_element(self.trace.graph, tensor, "set_input: tensor")
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
         if not isinstance(tensor, Tensor) or tensor.op.type not in ("Placeholder", "VariableV2"):
@@ -193,11 +219,11 @@ class Debugger(widgets.VBox):
         self.slider.observe(self._on_slider, "value")
         self.play = widgets.Play(0, 0, self.num_steps - 1, interval=1000)
         self.play.add_class("gv-play")
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self._links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]
         self.speed = widgets.Dropdown(
             options=SPEEDS, value=1000, description="speed", layout=widgets.Layout(width="200px")
         )
-        widgets.link((self.speed, "value"), (self.play, "interval"))
+        self._links.append(widgets.link((self.speed, "value"), (self.play, "interval")))
         self.status = widgets.HTML()
         self.graph = widgets.HTML(layout=widgets.Layout(overflow="auto"))
         self.graph.add_class("gv-graph")
@@ -396,6 +422,25 @@ class Debugger(widgets.VBox):
             return _forward_panel(self, view)
         return _backward_panel(self, view)
 
+    # -- lifetime ---------------------------------------------------------------------------------
+    def close(self):
+        """Close every widget of the Debugger (the registry would keep them, and through their
+        callbacks the graph and the session, alive) and let go of the trace and the drawing."""
+        for widget in _descendants(self):
+            widget.close()
+        for link in getattr(self, "_links", ()):
+            link.unlink() if hasattr(link, "unlink") else link.close()
+        self._links = []
+        self.trace = self.session = self.scene = self.template = None
+        self.input_widgets, self._nodes, self._edges, self._lines = {}, [], [], {}
+        self._edge_ids, self._position, self.forward_ops = {}, {}, []
+        self._closed = True
+        super().close()
+
+    def _check_open(self):
+        if getattr(self, "_closed", False):
+            raise RuntimeError("This Debugger is closed: build a new one to keep stepping.")
+
     # -- display ----------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -518,6 +563,15 @@ def _text_of(markup):
     text = re.sub(r"</(tr|div|li|table)>", "\n", text)
     text = re.sub(r"</t[dh]>", "  ", text)
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _descendants(box):
+    """Every widget inside `box`, innermost first."""
+    found = []
+    for child in getattr(box, "children", ()):
+        found += _descendants(child)
+        found.append(child)
+    return found
 
 
 def _private_copy(session):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import validate
 from ..graph import Tensor
 from . import array, custom, math, nn, reduce, state  # noqa: F401  (registers every op)
 from .array import AddN, Cast, Identity, Reshape, StopGradient, Transpose, Where
@@ -42,7 +43,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
 
 def reshape(tensor, shape, name=None):
     """`tensor` with a new static `shape` (one entry may be -1)."""
-    return Reshape(tensor, shape=tuple(int(d) for d in shape), name=name)
+    dims = validate.check_shape(shape, allow_unknown=False, allow_infer=True)
+    return Reshape(tensor, shape=dims, name=name)
 
 
 def transpose(a, perm=None, name=None):
@@ -53,11 +55,15 @@ def transpose(a, perm=None, name=None):
         if rank is None:
             raise ValueError(f"transpose of '{a.name}' needs perm: its rank is unknown")
         perm = range(rank - 1, -1, -1)
-    return Transpose(a, perm=tuple(int(p) for p in perm), name=name)
+    return Transpose(a, perm=validate.check_axis(list(perm), "perm"), name=name)
 
 
 def add_n(inputs, name=None):
     """Sum of a list of tensors of one shape and dtype."""
+    if not isinstance(inputs, list | tuple) or not inputs:
+        raise ValueError(
+            f"add_n: inputs must be a non-empty list of tensors, got {validate.describe(inputs)}"
+        )
     return AddN(list(inputs), name=name)
 
 
@@ -70,6 +76,8 @@ def cast(x, dtype, name=None):
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
     from ..dtypes import as_dtype
 
+    if dtype is None:
+        raise TypeError("cast: dtype is None; pass the dtype to cast to, such as gv.float32")
     return Cast(x, dtype=as_dtype(dtype), name=name)
 
 

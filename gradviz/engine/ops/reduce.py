@@ -6,6 +6,7 @@ import numpy as np
 from .. import dtypes
 from ..graph import Tensor
 from ..shape import TensorShape
+from ..validate import check_axis
 from .array import BroadcastLike, Cast, Equal, ExpandDims
 from .registry import register_op
 
@@ -89,9 +90,9 @@ class Max:
 def _axis(axis, x):
     """`axis` as a tuple; an axis named twice ([1, -1] of a matrix) counts once, as in TensorFlow
     (numpy would reject it)."""
-    if axis is None:
+    axes = check_axis(axis)
+    if axes is None:
         return None
-    axes = (int(axis),) if isinstance(axis, int | np.integer) else tuple(int(a) for a in axis)
     rank = x.shape.rank if isinstance(x, Tensor) else np.ndim(x)
     if rank is None or not all(-rank <= a < rank for a in axes):
         return axes  # unknown rank, or an invalid axis that the shape rule reports

@@ -7,7 +7,7 @@ failing `Session.run` leaves every variable as it was.
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, validate
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..graph import Tensor, convert_to_tensor, get_default_graph
 from ..shape import TensorShape
@@ -88,10 +88,15 @@ def constant_in(graph, value, dtype, name):
 
 
 def constant(value, dtype=None, shape=None, name="Const"):
-    """``gv.constant([1., 2.])``: a float32 constant (Python floats default to float32)."""
-    array = dtypes.to_array(value, dtype, f"constant '{name}'")
+    """``gv.constant([1., 2.])``: a float32 constant (Python floats default to float32).
+    The value is copied: changing the numpy array given later does not change the constant."""
+    validate.check_name(name)
+    if isinstance(value, Tensor):
+        raise TypeError(f"constant '{name}': value is Tensor '{value.name}'; use gv.identity(t)")
+    shape = None if shape is None else validate.check_shape(shape, allow_unknown=False)
+    array = dtypes.to_array(value, dtype, f"constant '{name}'", copy=True)
     if shape is not None:
-        array = _fill_to_shape(array, tuple(shape), name)
+        array = _fill_to_shape(array, shape, name)
     return constant_in(get_default_graph(), array, array.dtype, name)
 
 
@@ -109,7 +114,7 @@ def _fill_to_shape(array, shape, name):
 def placeholder(dtype, shape=None, name=None):
     """``X = gv.placeholder("float", [None, 1], name="X")``: fed through `feed_dict`."""
     dtype = dtypes.as_dtype(dtype)
-    shape = TensorShape(shape)
+    shape = TensorShape(validate.check_shape(shape))
     return apply_op("Placeholder", [], {"dtype": dtype, "shape": shape.dims}, name=name)
 
 
@@ -120,6 +125,7 @@ class Variable(Tensor):
     """
 
     def __new__(cls, initial_value, name=None, trainable=True, dtype=None):
+        validate.check_name(name)
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
         with graph.as_default(), graph.rollback_on_error():
             return _build_variable(cls, graph, initial_value, name, trainable, dtype)
