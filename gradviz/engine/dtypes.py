@@ -61,7 +61,23 @@ def _short(value, limit=60):
 def _why_not_numeric(value):
     if _has_huge_int(value):
         return "an integer does not fit in int64 (TensorFlow's largest integer type)"
-    return f"it is not numeric (a tensor holds numbers or bools, got {type(value).__name__})"
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        kind = "O"
+    held = _HELD.get(kind, f"values of type {type(value).__name__}")
+    return f"it is not numeric: it holds {held}, and a tensor holds numbers or bools"
+
+
+_HELD = {
+    "U": "text",
+    "S": "bytes",
+    "O": "Python objects that are not numbers (None, a Tensor, mixed types ...)",
+    "c": "complex numbers (gradviz has real dtypes only)",
+    "M": "dates",
+    "m": "time spans",
+    "V": "structured records",
+}
 
 
 def _has_huge_int(value):

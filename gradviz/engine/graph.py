@@ -343,6 +343,12 @@ class Tensor:
             "ops such as gv.where to select values conditioned on the value of a tensor."
         )
 
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"Cannot convert a symbolic Tensor ('{self.name}') to a numpy array: run it first, "
+            "sess.run(t) or t.eval(), to get its value."
+        )
+
     def __len__(self):
         raise TypeError(
             f"len is not well defined for symbolic Tensors ('{self.name}'). "
