@@ -56,8 +56,10 @@ def session_and_graph(ys, xs, session):
     return session_for(graph, session), graph
 
 
-def check_call(ys, xs, feed_dict, session):
+def check_call(ys, xs, feed_dict, session, xs_required=False):
     """The graph of a check's ys (and xs, if any), once ys, xs, feed_dict and session are valid."""
+    if xs_required and (xs is None or not as_list(xs)):
+        raise ValueError("xs: pass the tensor(s) whose gradients to check, e.g. xs=[W, b]")
     graph = check_ys_xs(ys, xs) if xs is not None and as_list(xs) else graph_of(check_tensors(ys, "ys"))
     check_session(session, graph)
     check_feed_dict(feed_dict, graph)

@@ -126,7 +126,7 @@ def check_gradients(
     graph's gradients against float64 differences); the gradient ops of an earlier plain
     ``gradients(ys, xs)`` call are reused, else built.
     """
-    check_call(ys, xs, feed_dict, session)
+    check_call(ys, xs, feed_dict, session, xs_required=True)
     tolerance = TOLERANCE if tolerance is None else check_number(tolerance, "tolerance", minimum=0)
     delta = check_number(delta, "delta")
     if delta <= 0:

@@ -171,9 +171,13 @@ class BackpropTrace:
 
     def value(self, tensor):
         """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
-        tensor = resolve_element(self.graph, tensor, "tensor")
-        if tensor not in self._values:
-            raise KeyError(f"'{tensor.name}' is not part of this trace")
+        if not isinstance(tensor, Tensor):  # a name (Tensors take the fast path: drawings ask often)
+            tensor = resolve_element(self.graph, tensor, "tensor")
+        if not isinstance(tensor, Tensor) or tensor not in self._values:
+            raise ValueError(
+                f"tensor '{tensor.name}' is not part of this trace: pass a forward tensor the ys "
+                "depend on, or a gradient tensor of this backward pass"
+            )
         return self._values[tensor]
 
     def grad(self, x):

@@ -401,7 +401,10 @@ def convert_to_tensor(value, dtype=None, name="Const", graph=None):
             )
         return value
     if isinstance(value, Operation):
-        raise TypeError(f"Operation '{value.name}' has no value; pass one of its outputs.")
+        where = "" if name == "Const" else f" (as {name})"
+        raise TypeError(
+            f"Operation '{value.name}' has no value; pass one of its outputs, '{value.name}:0'{where}."
+        )
     return _state.constant_in(graph or get_default_graph(), value, dtype, name)
 
 

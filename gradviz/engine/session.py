@@ -181,7 +181,11 @@ def get_default_session():
 
 
 def _session_for(session, element):
-    session = session or get_default_session()
+    if session is not None and not isinstance(session, Session):
+        raise TypeError(
+            f"session must be a gv.Session or None, got {type(session).__name__} {session!r:.60}"
+        )
+    session = session if session is not None else get_default_session()
     if session is None:
         raise ValueError(
             f"Cannot evaluate '{element.name}': no default session is registered. "
@@ -369,7 +373,8 @@ def _fold_constants(ops, fed):
             args = _known_args(opdef, op.inputs, folded, fed)
             if args is None:
                 continue
-            result = opdef.forward(*args, **op.attrs)
+            kernel = functools.partial(opdef.forward, **op.attrs) if op.attrs else opdef.forward
+            result = _call_kernel(op, kernel, args)  # a failure names the op, as at run time
             for t, value in zip(op.outputs, _as_outputs(opdef, result), strict=True):
                 folded[t] = value
     return folded

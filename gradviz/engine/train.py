@@ -70,7 +70,10 @@ class Optimizer:
         check_tensor(loss, "loss")
         var_list = _check_var_list(var_list, loss.graph)
         if not var_list:
-            raise ValueError("No variables to optimize.")
+            raise ValueError(
+                f"No variables to optimize: the graph of loss '{loss.name}' has no trainable "
+                "variables (or var_list is empty)."
+            )
         grads = gradients(
             loss,
             var_list,
@@ -111,6 +114,12 @@ class Optimizer:
         check_name(name)
         with loss.graph.rollback_on_error():  # rejected updates take the gradient ops with them
             grads_and_vars = self.compute_gradients(loss, var_list, aggregation_method, grad_loss)
+            if all(g is None for g, _ in grads_and_vars):
+                names = ", ".join(v.name for _, v in grads_and_vars)
+                raise ValueError(
+                    f"No gradients provided for any variable, check your graph for ops that do not "
+                    f"support gradients, between variables [{names}] and loss '{loss.name}'."
+                )
             return self.apply_gradients(grads_and_vars, global_step, name)
 
     def _apply(self, grad, var):

@@ -10,6 +10,7 @@ Entry points call them on their first lines, so a rejected call leaves the graph
 exactly as they were; what can only fail while building is undone by `Graph.rollback_on_error`.
 """
 
+import math
 import numbers
 from collections.abc import Mapping
 
@@ -160,7 +161,11 @@ def check_number(value, arg, minimum=None, allow_none=False):
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{arg} must be a number, got {describe(value)}")
-    if not np.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
         raise ValueError(f"{arg} must be a finite number, got {value}")
     if minimum is not None and value < minimum:
         raise ValueError(f"{arg} must be at least {minimum}, got {value}")
@@ -190,20 +195,20 @@ def check_shape(shape, arg="shape", allow_unknown=True, allow_infer=False):
     """A shape as a tuple of ints, or None for an unknown rank. `allow_unknown`: None and -1 mean
     a dimension not known yet; `allow_infer`: one -1 for the dimension to infer (reshape).
     Floats, strings and dimensions below -1 are rejected."""
+    if hasattr(shape, "dims") and not isinstance(shape, np.ndarray):  # a TensorShape
+        shape = shape.dims
     if shape is None:
         if not allow_unknown:
             raise TypeError(f"{arg} must be a list of integers, got None")
         return None
-    if hasattr(shape, "dims") and not isinstance(shape, np.ndarray):  # a TensorShape
-        return shape.dims
     if _is_int(shape):
         shape = [shape]
-    if isinstance(shape, str | bytes) or not isinstance(shape, list | tuple | np.ndarray):
+    if isinstance(shape, np.ndarray) and shape.ndim == 1:
+        shape = shape.tolist()
+    if isinstance(shape, str | bytes) or not isinstance(shape, list | tuple):
         raise TypeError(f"{arg} must be a list of integers, got {describe(shape)}")
     dims = []
-    for i, d in enumerate(
-        np.asarray(shape, dtype=object).reshape(-1) if isinstance(shape, np.ndarray) else shape
-    ):
+    for i, d in enumerate(shape):
         if d is None and allow_unknown:
             dims.append(None)
             continue

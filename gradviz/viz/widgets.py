@@ -43,6 +43,11 @@ MAX_EDITABLE = 12  # arrays up to this many entries get a text box in the inputs
 SPEEDS = {"slow (2 s)": 2000, "normal (1 s)": 1000, "fast (0.3 s)": 300}
 
 
+class StepOutOfRange(IndexError, ValueError):
+    """goto() to a step the Debugger does not have: an IndexError, and a ValueError as every
+    other rejected argument is."""
+
+
 @dataclass
 class StepView:
     """What one step shows: which phase, the current op, and what is revealed so far."""
@@ -110,6 +115,12 @@ class Debugger(widgets.VBox):
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
         self.forward_ops = [op for op in self.trace.forward if op.type not in LEAVES]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
+        if not self.num_steps:
+            names = ", ".join(y.name for y in self.trace.ys)
+            raise ValueError(
+                f"Debugger: nothing to step through: no op computes ys ({names}) from its inputs "
+                "and no gradient flows back from them"
+            )
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
         self.add_class("gv-debugger")
@@ -125,7 +136,7 @@ class Debugger(widgets.VBox):
         if isinstance(index, bool) or not isinstance(index, int | np.integer):
             raise TypeError(f"goto: step must be an integer, got {type(index).__name__} {index!r}")
         if not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is outside 0..{self.num_steps - 1}")
+            raise StepOutOfRange(f"step {index} is outside 0..{self.num_steps - 1}")
         index = int(index)
         self._index = index
         self._update()

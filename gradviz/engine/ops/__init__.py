@@ -54,8 +54,8 @@ def transpose(a, perm=None, name=None):
         rank = a.shape.rank if isinstance(a, Tensor) else np.ndim(a)
         if rank is None:
             raise ValueError(f"transpose of '{a.name}' needs perm: its rank is unknown")
-        perm = range(rank - 1, -1, -1)
-    return Transpose(a, perm=validate.check_axis(list(perm), "perm"), name=name)
+        perm = list(range(rank - 1, -1, -1))
+    return Transpose(a, perm=validate.check_axis(perm, "perm"), name=name)
 
 
 def add_n(inputs, name=None):

@@ -4,6 +4,7 @@
 import numpy as np
 
 from .. import dtypes
+from ..dtypes import as_array
 from ..graph import Tensor
 from ..shape import TensorShape
 from ..validate import check_axis
@@ -141,7 +142,7 @@ def _axis(axis, x):
     axes = check_axis(axis)
     if axes is None:
         return None
-    rank = x.shape.rank if isinstance(x, Tensor) else np.ndim(x)
+    rank = x.shape.rank if isinstance(x, Tensor) else as_array(x, "input_tensor").ndim
     if rank is None or not all(-rank <= a < rank for a in axes):
         return axes  # unknown rank, or an invalid axis that the shape rule reports
     unique = tuple(dict.fromkeys(a % rank for a in axes))
