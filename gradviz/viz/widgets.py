@@ -438,11 +438,13 @@ class Debugger(widgets.VBox):
         """Close every widget of the Debugger (the registry would keep them, and through their
         callbacks the graph and the session, alive) and let go of the trace and the drawing."""
         for widget in _descendants(self):
+            widget.unobserve_all()  # the inputs' observers hold their tensors
             widget.close()
         for link in getattr(self, "_links", ()):
             link.unlink() if hasattr(link, "unlink") else link.close()
         self._links = []
         self.trace = self.session = self.scene = self.template = None
+        self.feed, self.guesses = {}, {}
         self.input_widgets, self._nodes, self._edges, self._lines = {}, [], [], {}
         self._edge_ids, self._position, self.forward_ops = {}, {}, []
         self._closed = True
