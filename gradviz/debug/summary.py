@@ -322,7 +322,7 @@ def named_items(items, names=None):
             raise TypeError(f"names must be a string or a list of strings, got {describe(names)}")
         names = [names] if isinstance(names, str) else list(names)
         if len(names) != len(pairs):
-            raise ValueError(f"Got {len(names)} names for {len(pairs)} tensors")
+            raise ValueError(f"names: got {len(names)} names for {len(pairs)} tensors")
         pairs = [(str(n), v) for n, (_, v) in zip(names, pairs, strict=True)]
     return [(n, v) for n, v in pairs if v is not None]
 

@@ -201,7 +201,8 @@ class BackpropTrace:
             x = resolve_element(self.graph, x, "x")
         i = self._x_positions.get(x) if isinstance(x, Tensor) else None
         if i is None:
-            raise ValueError(f"'{getattr(x, 'name', x)}' is not one of this trace's xs")
+            names = ", ".join(t.name for t in self.xs)
+            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
         return i
 
     # -- steps ------------------------------------------------------------------------------------

@@ -215,10 +215,7 @@ def _feed_array(tensor, value):
             f"The value of a feed cannot be a Tensor ('{value.name}' fed for '{tensor.name}'): "
             "feed numpy arrays, lists or numbers"
         )
-    try:
-        array = dtypes.to_array(value, tensor.dtype, f"feed for '{tensor.name}'")
-    except TypeError as err:
-        raise TypeError(f"Cannot feed {value!r:.60} for Tensor '{tensor.name}': {err}") from None
+    array = dtypes.to_array(value, tensor.dtype, f"Cannot feed the value for Tensor '{tensor.name}'")
     if not tensor.shape.is_compatible_with(array.shape):
         raise ValueError(
             f"Cannot feed value of shape {array.shape} for Tensor '{tensor.name}', "
