@@ -101,18 +101,23 @@ def exploding_summary_page():
         return gv.gradient_summary(grads, feed_dict=feed)._repr_html_()
 
 
+def wrong_gradient_model():
+    """A model with a custom gradient that forgets a factor 2: (loss, W, feed)."""
+
+    @gv.custom_gradient
+    def my_square(x):  # its gradient forgets the factor 2
+        return x * x, lambda dy: dy * x
+
+    X = gv.placeholder("float32", [4, 3], name="X")
+    W = gv.Variable(np.full((3, 2), 0.5, F32), name="W")
+    h = gv.tanh(gv.matmul(X, W))
+    loss = gv.reduce_mean(my_square(h) + gv.exp(-h))
+    return loss, W, {X: np.linspace(-1, 1, 12, dtype=F32).reshape(4, 3)}
+
+
 def gradient_check_page():
     with gv.Graph().as_default():
-
-        @gv.custom_gradient
-        def my_square(x):  # its gradient forgets the factor 2
-            return x * x, lambda dy: dy * x
-
-        X = gv.placeholder("float32", [4, 3], name="X")
-        W = gv.Variable(np.full((3, 2), 0.5, F32), name="W")
-        h = gv.tanh(gv.matmul(X, W))
-        loss = gv.reduce_mean(my_square(h) + gv.exp(-h))
-        feed = {X: np.linspace(-1, 1, 12, dtype=F32).reshape(4, 3)}
+        loss, W, feed = wrong_gradient_model()
         return gv.check_gradients(loss, [W], feed_dict=feed)._repr_html_()
 
 

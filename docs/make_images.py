@@ -16,33 +16,32 @@ import gradviz as gv
 OUT = Path(__file__).resolve().parent / "images"
 
 
-def main():
-    OUT.mkdir(parents=True, exist_ok=True)
+def drawings():
+    """The docs' drawings by image name (also the DOT golden files of tests/viz/test_golden.py)."""
+    found = {}
     ex = gv.examples.linear_regression()
     graph, cost, (W, b), feed = ex.graph, ex.cost, [ex.W, ex.b], ex.feed
     with graph.as_default():
-        gv.draw(cost, feed_dict=feed, title="linear regression: forward").save(
-            OUT / "linreg_forward.png"
-        )
-        gv.draw_backward(
+        found["linreg_forward"] = gv.draw(cost, feed_dict=feed, title="linear regression: forward")
+        found["linreg_backward"] = gv.draw_backward(
             cost, [W, b], feed_dict=feed, title="linear regression: ∂cost/∂W and ∂cost/∂b"
-        ).save(OUT / "linreg_backward.png")
-        gv.draw_backward(
+        )
+        found["grad_ops"] = gv.draw_backward(
             cost, [W, b], feed_dict=feed, show_grad_ops=True, title="the gradient ops gradients() added"
-        ).save(OUT / "grad_ops.png")
+        )
 
     ex2 = gv.examples.a_plus_2a()
     graph, y, a, b = ex2.graph, ex2.y, ex2.a, ex2.b
     with graph.as_default():
-        gv.compare_backward(
+        found["partial_vs_total"] = gv.compare_backward(
             y,
             [a, b],
             right={"stop_gradients": [a, b]},
             titles=("total derivative", "partial derivative: stop_gradients=[a, b]"),
-        ).save(OUT / "partial_vs_total.png")
+        )
         y2 = gv.add(gv.stop_gradient(a, name="c"), b, name="y2")
-        gv.draw_backward(y2, [a], explain=a, title="why is ∂y2/∂a only 2? explain=a").save(
-            OUT / "explain_stop_gradient.png"
+        found["explain_stop_gradient"] = gv.draw_backward(
+            y2, [a], explain=a, title="why is ∂y2/∂a only 2? explain=a"
         )
 
     with gv.Graph().as_default():
@@ -51,33 +50,46 @@ def main():
         for i in range(10):  # each sigmoid multiplies the gradient by at most 1/4
             h = gv.sigmoid(h, name=f"sigmoid_{i}")
         y = gv.multiply(h, 1e4, name="y")
-        gv.draw_backward(
+        found["magnitude"] = gv.draw_backward(
             y,
             [x],
             feed_dict={x: 8.0},  # a saturated first sigmoid: the gradient vanishes towards x
             color_by_magnitude=True,
             rankdir="TB",
             title="color_by_magnitude: a vanishing path",
-        ).save(OUT / "magnitude.png")
+        )
 
     with gv.Graph().as_default():
-        rng = np.random.RandomState(0)
-        inputs = gv.placeholder("float32", [4, 3], name="inputs")
-        labels = gv.placeholder("float32", [4, 1], name="labels")
-        h, params = inputs, []
-        for i, (n_in, n_out) in enumerate([(3, 8), (8, 8), (8, 1)]):
-            with gv.name_scope(f"dense_{i}"):
-                W = gv.Variable((rng.randn(n_in, n_out) / np.sqrt(n_in)).astype("float32"), name="W")
-                bias = gv.Variable(np.zeros(n_out, "float32"), name="b")
-                h = gv.matmul(h, W) + bias
-                h = gv.tanh(h, name="tanh") if i < 2 else h
-                params += [W, bias]
-        with gv.name_scope("loss"):
-            loss = gv.reduce_mean(gv.square(h - labels), name="mse")
-        feed = {inputs: rng.randn(4, 3).astype("float32"), labels: rng.randn(4, 1).astype("float32")}
-        gv.draw_backward(
+        loss, params, feed = mlp()
+        found["collapsed_mlp"] = gv.draw_backward(
             loss, params, feed_dict=feed, collapse=True, title="an MLP with its name scopes collapsed"
-        ).save(OUT / "collapsed_mlp.png")
+        )
+    return found
+
+
+def mlp():
+    """A 3-8-8-1 tanh MLP in name scopes dense_0..2 and loss: (loss, weights, feed)."""
+    rng = np.random.RandomState(0)
+    inputs = gv.placeholder("float32", [4, 3], name="inputs")
+    labels = gv.placeholder("float32", [4, 1], name="labels")
+    h, params = inputs, []
+    for i, (n_in, n_out) in enumerate([(3, 8), (8, 8), (8, 1)]):
+        with gv.name_scope(f"dense_{i}"):
+            W = gv.Variable((rng.randn(n_in, n_out) / np.sqrt(n_in)).astype("float32"), name="W")
+            bias = gv.Variable(np.zeros(n_out, "float32"), name="b")
+            h = gv.matmul(h, W) + bias
+            h = gv.tanh(h, name="tanh") if i < 2 else h
+            params += [W, bias]
+    with gv.name_scope("loss"):
+        loss = gv.reduce_mean(gv.square(h - labels), name="mse")
+    feed = {inputs: rng.randn(4, 3).astype("float32"), labels: rng.randn(4, 1).astype("float32")}
+    return loss, params, feed
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, drawing in drawings().items():
+        drawing.save(OUT / f"{name}.png")
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(OUT.parent.parent))
     return 0

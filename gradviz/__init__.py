@@ -25,7 +25,6 @@ from .engine.graph import (
     Graph,
     Operation,
     Tensor,
-    convert_to_tensor,
     get_default_graph,
     name_scope,
     reset_default_graph,
@@ -69,6 +68,7 @@ from .engine.ops.registry import NotDifferentiable, RegisterGradient
 from .engine.ops.state import (
     Variable,
     constant,
+    convert_to_tensor,
     global_variables,
     global_variables_initializer,
     group,

@@ -2,9 +2,11 @@
 ``gradients(ys, xs)`` and evaluate many tensors in one run."""
 
 from ..engine.gradients import gradients
-from ..engine.graph import as_list, graph_of
+from ..engine.graph import ancestors, as_list, graph_of
+from ..engine.ops.registry import op_def
 from ..engine.validate import check_feed_dict, check_session, check_tensors, check_ys_xs
-from .trace import ancestors, session_for
+from . import pictures
+from .trace import gradient_tensors
 
 
 def gradient_map_for(ys, xs):
@@ -28,32 +30,18 @@ def _same(a, b):
 
 def _plain(gmap):
     """Built with default seeds (ones) and nothing stopped on request."""
-    return not gmap.stop_gradients and all(g.op.type == "OnesLike" for g in gmap.grad_ys)
-
-
-def gradient_tensors(gmap):
-    """Every tensor the backward pass computes: seeds, contributions, totals and results."""
-    tensors = list(gmap.grad_ys) + list(gmap.contributions.values())
-    tensors += [acc.total for acc in gmap.accumulated.values()]
-    tensors += [g for g in gmap.results if g is not None]
-    return list(dict.fromkeys(tensors))
+    return not gmap.stop_gradients and gmap.default_grad_ys
 
 
 def execution_order(ys, gmap=None):
     """(forward ops, backward ops): the ops `ys` depend on in topological (creation) order, then
     the ops the backward pass adds, in the order gradients() built them."""
-    forward = [op for op in ancestors(as_list(ys)) if op.type != "NoOp"]
+    forward = [op for op in ancestors(as_list(ys)) if op_def(op).has_value]
     if gmap is None:
         return forward, []
     seen = set(forward)
-    backward = [op for op in ancestors(gradient_tensors(gmap)) if op not in seen]
+    backward = [op for op in ancestors(gradient_tensors(gmap, with_cut=True)) if op not in seen]
     return forward, backward
-
-
-def session_and_graph(ys, xs, session):
-    """The graph of ys and xs, and the session to run it in (see trace.session_for)."""
-    graph = graph_of(as_list(ys) + as_list(xs))
-    return session_for(graph, session), graph
 
 
 def check_call(ys, xs, feed_dict, session, xs_required=False):
@@ -75,9 +63,8 @@ def evaluate_ops(ops, feed_dict, session):
 
 def draw_highlighted(context, highlight, **kwargs):
     """The forward graph of a check's `context` (ys, feed_dict, session) with ops highlighted."""
-    from ..viz import dot
-
-    return dot.draw(
+    return pictures.render(
+        "draw",
         context["ys"],
         feed_dict=context.get("feed_dict"),
         session=context.get("session"),

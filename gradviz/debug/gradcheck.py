@@ -25,16 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.ops.registry import OPS
+from ..engine.ops.registry import OPS, op_def
+from ..engine.session import session_for
 from ..engine.validate import check_int, check_number
-from ._graph import (
-    check_call,
-    draw_highlighted,
-    evaluate_ops,
-    execution_order,
-    gradient_map_for,
-    session_and_graph,
-)
+from ..format import fmt_number, text_table
+from . import pictures
+from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
 
 TOLERANCE = 1e-2
 DELTA = 1e-6
@@ -60,6 +56,11 @@ class OpCheck:
     @property
     def type(self):
         return self.op.type
+
+    @property
+    def custom_gradient(self):
+        """Its gradient is a user's grad_fn (gv.custom_gradient)."""
+        return op_def(self.op).custom_gradient
 
     @property
     def gradient_type(self):
@@ -93,21 +94,15 @@ class GradientCheck:
         return len(self.checks)
 
     def __str__(self):
-        from ..viz.tables import gradcheck_text
-
         return gradcheck_text(self)
 
     __repr__ = __str__
 
     def _repr_html_(self):
-        from ..viz.tables import gradcheck_html
-
-        return gradcheck_html(self)
+        return pictures.render("gradcheck_html", self)
 
     def draw(self, **kwargs):
         """The forward graph with every failing op highlighted and its relative error."""
-        from ..viz.theme import fmt_number
-
         highlight = {
             c.name: f"wrong gradient: rel. error {fmt_number(c.max_error)}" for c in self.failures
         }
@@ -126,14 +121,14 @@ def check_gradients(
     graph's gradients against float64 differences); the gradient ops of an earlier plain
     ``gradients(ys, xs)`` call are reused, else built.
     """
-    check_call(ys, xs, feed_dict, session, xs_required=True)
+    graph = check_call(ys, xs, feed_dict, session, xs_required=True)
     tolerance = TOLERANCE if tolerance is None else check_number(tolerance, "tolerance", minimum=0)
     delta = check_number(delta, "delta")
     if delta <= 0:
         raise ValueError(f"delta must be a positive step size, got {delta}")
     max_entries = check_int(max_entries, "max_entries", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
-    session, graph = session_and_graph(ys, xs, session)
+    session = session_for(graph, session)
     with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
         gmap = gradient_map_for(ys, xs)
         forward, _ = execution_order(gmap.ys)
@@ -258,7 +253,7 @@ def forward_function(op, values):
     An op's own kernel; for a custom_gradient, the forward subgraph from its inputs to its output,
     every op evaluated with its kernel and the other tensors at the values the graph has.
     """
-    if op.type == "CustomGradient":
+    if op_def(op).custom_gradient:
         return _custom_function(op, values)
     kernel = _kernel(op)
     return lambda inputs: kernel(list(inputs))
@@ -309,3 +304,30 @@ def _between(xs, y):
             inner.append(op)
             depends.update(op.outputs)
     return inner
+
+
+# -- text (the HTML table is the visual layer's: gradviz.viz.tables) ---------------------------
+CHECK_HEADER = ("op", "type", "gradient", "max rel. error", "compared", "skipped", "result")
+
+
+def check_cells(check):
+    error = "—" if check.max_error != check.max_error else fmt_number(check.max_error)
+    gradient = "registered" if check.gradient_type == check.type else check.gradient_type
+    gradient = "grad_fn" if check.custom_gradient else gradient
+    result = "ok" if check.ok else "WRONG"
+    return [check.name, check.type, gradient, error, check.compared, check.skipped, result]
+
+
+def check_title(report):
+    failures = report.failures
+    verdict = f"{len(failures)} wrong: " + ", ".join(c.name for c in failures) if failures else "all ok"
+    return (
+        f"Gradient check of {len(report.checks)} ops: {verdict} "
+        f"(tolerance {fmt_number(report.tolerance)}; central differences in float64)"
+    )
+
+
+def gradcheck_text(report):
+    """A GradientCheck as text: one row per op, WRONG where the gradient disagrees."""
+    rows = [check_cells(c) for c in report.checks]
+    return check_title(report) + "\n" + text_table(CHECK_HEADER, rows, "lll" + "rrr" + "l")

@@ -34,6 +34,8 @@ import numpy as np
 
 from ..engine.graph import Tensor, graph_of
 from ..engine.validate import check_bool, check_int, check_tensor, describe
+from ..format import fmt_number, text_table
+from . import pictures
 from ._stepstats import PERCENTILES, measure, summarise
 from .summary import FLAGS, STATS, Thresholds, checked_value, named_items
 
@@ -251,26 +253,18 @@ class GradientMonitor:
     # -- plots ------------------------------------------------------------------------------------
     def plot_norms(self, **kwargs):
         """L2 norm per tensor over steps, log scale; markers where a flag first appeared."""
-        from ..viz.plots import plot_norms
-
-        return plot_norms(self, **kwargs)
+        return pictures.render("plot_norms", self, **kwargs)
 
     def plot_distributions(self, **kwargs):
         """TensorBoard-style percentile bands per tensor over steps."""
-        from ..viz.plots import plot_distributions
-
-        return plot_distributions(self, **kwargs)
+        return pictures.render("plot_distributions", self, **kwargs)
 
     def plot_gradient_flow(self, step=None, **kwargs):
         """Max and mean |g| per tensor at one step (the last by default), log scale."""
-        from ..viz.plots import plot_gradient_flow
-
-        return plot_gradient_flow(self, step=step, **kwargs)
+        return pictures.render("plot_gradient_flow", self, step=step, **kwargs)
 
     # -- text -------------------------------------------------------------------------------------
     def __str__(self):
-        from ..viz.tables import monitor_text
-
         return monitor_text(self)
 
     def __repr__(self):
@@ -286,3 +280,17 @@ def _checked_flag(flag):
 
 def _cell(value):
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def monitor_text(monitor):
+    """A GradientMonitor as text: the last recorded norm and rms, and each flag's first step."""
+    span = f"steps {monitor.steps[0]}…{monitor.steps[-1]}" if monitor.steps else "no steps yet"
+    title = f"GradientMonitor: {len(monitor.names)} tensors, {len(monitor.steps)} records, {span}"
+    header = ["tensor", "last norm", "last rms"] + [f"first {flag}" for flag in FLAGS]
+    first = monitor.first_flagged()
+    rows = []
+    for name in monitor.names:
+        last = [monitor.history(s, name)[-1] if monitor.steps else np.nan for s in ("norm", "rms")]
+        steps = [first[flag].get(name, "—") for flag in FLAGS]
+        rows.append([name, *(fmt_number(v) for v in last), *steps])
+    return title + "\n" + text_table(header, rows, "l" + "r" * (len(header) - 1))

@@ -14,15 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._graph import (
-    as_list,
-    check_call,
-    draw_highlighted,
-    evaluate_ops,
-    execution_order,
-    gradient_map_for,
-    session_and_graph,
-)
+from ..engine.graph import as_list
+from ..engine.session import session_for
+from ..format import fmt_value
+from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
 
 
 @dataclass
@@ -54,8 +49,6 @@ class NonfiniteResult:
     def __str__(self):
         if not self:
             return f"No NaN or Inf: all {self.scanned} ops produced finite values."
-        from ..viz.theme import fmt_value
-
         owner = f" (gradient of '{self.gradient_of.name}')" if self.gradient_of is not None else ""
         lines = [
             f"First non-finite value: op '{self.op.name}' ({self.op.type}), {self.phase} pass"
@@ -104,7 +97,7 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
     (an optimizer's, say), else builds them. The session defaults as in trace_backward.
     """
     graph = check_call(ys, xs, feed_dict, session)
-    session, graph = session_and_graph(ys, xs, session)
+    session = session_for(graph, session)
     with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
         gmap = gradient_map_for(ys, xs) if as_list(xs) else None
         forward, backward = execution_order(ys, gmap)

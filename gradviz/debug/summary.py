@@ -24,8 +24,10 @@ import numpy as np
 
 from ..engine.dtypes import as_array
 from ..engine.graph import Operation, Tensor, graph_of
+from ..engine.session import session_for
 from ..engine.validate import check_feed_dict, check_number, check_session, describe
-from .trace import session_for
+from ..format import fmt_number, fmt_shape, text_table
+from . import pictures
 
 VANISHING = 1e-6
 EXPLODING = 1e3
@@ -249,21 +251,15 @@ class GradientSummary:
 
     def plot_gradient_flow(self, **kwargs):
         """Max and mean |g| per tensor, in order, on a log scale (a matplotlib Figure)."""
-        from ..viz.plots import plot_gradient_flow
-
-        return plot_gradient_flow(self, **kwargs)
+        return pictures.render("plot_gradient_flow", self, **kwargs)
 
     def __str__(self):
-        from ..viz.tables import summary_text
-
         return summary_text(self)
 
     __repr__ = __str__
 
     def _repr_html_(self):
-        from ..viz.tables import summary_html
-
-        return summary_html(self)
+        return pictures.render("summary_html", self)
 
 
 def _log_magnitudes(array):
@@ -361,3 +357,48 @@ def _evaluate(items, session, feed_dict):
     graph = tensors[0].graph
     values = iter(session_for(graph, session).run(tensors, feed_dict))
     return [np.asarray(next(values)) if isinstance(v, Tensor) else np.asarray(v) for v in items]
+
+
+# -- text (the HTML table is the visual layer's: gradviz.viz.tables) ---------------------------
+SUMMARY_COLUMNS = (
+    ("norm", "norm"),
+    ("rms", "rms"),
+    ("mean", "mean"),
+    ("std", "std"),
+    ("min", "min"),
+    ("max", "max"),
+    ("max_abs", "max|g|"),
+    ("zero_fraction", "zeros"),
+    ("tiny_fraction", "tiny"),
+    ("nan_count", "NaN"),
+    ("inf_count", "Inf"),
+)
+
+
+def fmt_stat(column, value):
+    """A statistic as table text: fractions as percentages, counts as integers."""
+    if column.endswith("_fraction"):
+        return "—" if value != value else f"{100 * value:.3g}%"
+    if column.endswith("_count"):
+        return str(int(value))
+    return fmt_number(value)
+
+
+def thresholds_text(thresholds):
+    return (
+        f"vanishing: rms < {fmt_number(thresholds.vanishing)}, "
+        f"exploding: rms > {fmt_number(thresholds.exploding)}, "
+        f"tiny: |g| < {fmt_number(thresholds.tiny)}"
+    )
+
+
+def summary_text(summary):
+    """A GradientSummary as a text table for print() and logs."""
+    header = ["tensor", "shape"] + [label for _, label in SUMMARY_COLUMNS] + ["flags"]
+    align = "ll" + "r" * len(SUMMARY_COLUMNS) + "l"
+    rows = []
+    for row in summary.rows:
+        stats = [fmt_stat(c, getattr(row, c)) for c, _ in SUMMARY_COLUMNS]
+        rows.append([row.name, fmt_shape(row.shape), *stats, ", ".join(row.flags) or "ok"])
+    title = f"Gradient summary: {len(summary.rows)} tensors ({thresholds_text(summary.thresholds)})"
+    return title + "\n" + text_table(header, rows, align)

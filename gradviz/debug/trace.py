@@ -21,10 +21,11 @@ import numpy as np
 
 from ..engine import gradients as gradients_lib
 from ..engine.gradients import Edge, gradients
-from ..engine.graph import Tensor, graph_of
-from ..engine.ops.registry import OPS, broadcast, same_shape
-from ..engine.session import Session, get_default_session
+from ..engine.graph import Tensor, ancestors, descendants, graph_of
+from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
+from ..engine.session import session_for
 from ..engine.validate import check_feed_dict, check_session, check_ys_xs, resolve_element
+from ..format import fmt_number, fmt_value
 
 
 @dataclass
@@ -113,18 +114,9 @@ def check_backward_call(ys, xs, feed_dict=None, grad_ys=None, stop_gradients=Non
     return graph
 
 
-def session_for(graph, session=None):
-    """`session`, else the default session on `graph`, else a new one with variables initialized
-    (by their own initializer ops: no `init` op is added to the graph per call)."""
-    check_session(session, graph)
-    session = session or get_default_session()
-    if session is not None and session.graph is graph:
-        return session
-    session = Session(graph)
-    initializers = [v.initializer for v in graph.get_collection("variables")]
-    if initializers:
-        session.run(initializers)
-    return session
+def forward_tensors(ops):
+    """The output tensors of `ops` that hold a value (a group has none), in order."""
+    return [t for op in ops if op_def(op).has_value for t in op.outputs]
 
 
 class BackpropTrace:
@@ -143,6 +135,7 @@ class BackpropTrace:
         self._values = self._evaluate()
         self.grads = [None if g is None else self._values[g] for g in gmap.results]
         self.steps = self._steps()
+        self._edge_steps = {e.edge: e for step in self.steps for e in step.edges}
 
     def recompute(self, feed_dict=None):
         """The same backward pass with new feeds (or new variable values in the session)."""
@@ -152,22 +145,14 @@ class BackpropTrace:
 
     # -- values ---------------------------------------------------------------------------------
     def _evaluate(self):
-        wanted = [t for op in self.forward for t in op.outputs if op.type != "NoOp"]
-        wanted = list(dict.fromkeys(wanted + self._gradient_tensors()))  # deduplicated, in order
+        wanted = forward_tensors(self.forward) + gradient_tensors(self.gradient_map)
+        wanted = list(dict.fromkeys(wanted))  # deduplicated, in order
         values = self.session.run(wanted, self.feed_dict)
         return dict(zip(wanted, values, strict=True))
 
-    def _gradient_tensors(self):
-        gmap = self.gradient_map
-        tensors = list(gmap.grad_ys)
-        for edge, c in gmap.contributions.items():
-            if edge not in gmap.stopped:
-                tensors.append(c)
-                if c.op.type == "SumToShape":  # the value before broadcasting was undone
-                    tensors.append(c.op.inputs[0])
-        tensors += [acc.total for acc in gmap.accumulated.values()]
-        tensors += [g for g in gmap.results if g is not None]
-        return list(dict.fromkeys(tensors))
+    def forward_values(self):
+        """{tensor: value} for every forward tensor that holds a value."""
+        return {t: self._values[t] for t in forward_tensors(self.forward)}
 
     def value(self, tensor):
         """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
@@ -188,6 +173,10 @@ class BackpropTrace:
         """The accumulated gradient of any forward tensor (None if no gradient reached it)."""
         acc = self.gradient_map.accumulated.get(tensor)
         return None if acc is None else self._values[acc.total]
+
+    def edge_step(self, edge):
+        """The EdgeStep of `edge` (None for an edge into an op the backward pass did not process)."""
+        return self._edge_steps.get(edge)
 
     def contribution(self, edge):
         c = self.gradient_map.contributions.get(edge)
@@ -249,7 +238,7 @@ class BackpropTrace:
             return EdgeStep(edge, formula, None, None, reason)
         c = gmap.contributions[edge]
         before, info = c, None
-        if c.op.type == "SumToShape":
+        if op_def(c.op).undoes_broadcast:
             before = c.op.inputs[0]
             info = _broadcast_info(self._values[before], self._values[c])
         local = _local_value(edge, upstream[0], self._values[before])
@@ -261,7 +250,7 @@ class BackpropTrace:
         i = self._x_index(x)
         x, grad, gmap = self.xs[i], self.grads[i], self.gradient_map
         zero = " (returned as zeros: unconnected_gradients='zero')" if grad is not None else ""
-        on_path = _descendants(x.op) & set(self.forward)
+        on_path = descendants([x.op]) & set(self.forward)
         if x.op not in set(self.forward):
             return Explanation(x, grad, f"unreachable: no y depends on it{zero}")
         blocking = [
@@ -302,8 +291,6 @@ class BackpropTrace:
 
     # -- display ----------------------------------------------------------------------------------
     def __str__(self):
-        from ..viz.theme import fmt_value
-
         lines = [f"Backward pass: {len(self.steps)} steps"]
         for step in self.steps:
             lines.append(
@@ -345,25 +332,20 @@ class _Waiting(Mapping):
         return repr(dict(self))
 
 
-def ancestors(tensors):
-    """Ops the tensors depend on, in creation (topological) order."""
-    seen, stack = set(), [t.op for t in tensors]
-    while stack:
-        op = stack.pop()
-        if op not in seen:
-            seen.add(op)
-            stack.extend(t.op for t in op.inputs)
-    return sorted(seen, key=lambda op: op.index)
-
-
-def _descendants(op):
-    seen, stack = set(), [op]
-    while stack:
-        current = stack.pop()
-        if current not in seen:
-            seen.add(current)
-            stack.extend(c for t in current.outputs for c in t._consumers)
-    return seen
+def gradient_tensors(gmap, with_cut=False):
+    """Every tensor the backward pass computes: seeds, the contributions that flow (and, where
+    broadcasting was undone, the value before it), totals and results; deduplicated, in order.
+    `with_cut` adds the contributions built on edges that were then cut (one that reaches no x):
+    ops the backward pass ran, though nothing it returns depends on them."""
+    tensors = list(gmap.grad_ys)
+    for edge, c in gmap.contributions.items():
+        if with_cut or edge not in gmap.stopped:
+            tensors.append(c)
+            if op_def(c.op).undoes_broadcast:  # the value before broadcasting was undone
+                tensors.append(c.op.inputs[0])
+    tensors += [acc.total for acc in gmap.accumulated.values()]
+    tensors += [g for g in gmap.results if g is not None]
+    return list(dict.fromkeys(tensors))
 
 
 def _short(tensor):
@@ -376,9 +358,7 @@ _INFIX = {"+", "−", "×", "÷", "^", "@"}
 
 def _operand_name(tensor):
     """A scalar constant reads as its value in a formula ("2·x"), anything else by name."""
-    if tensor.op.type == "Const" and tensor.op.attrs["value"].ndim == 0:
-        from ..viz.theme import fmt_number
-
+    if op_def(tensor.op).role == CONSTANT and tensor.op.attrs["value"].ndim == 0:
         return fmt_number(tensor.op.attrs["value"])
     return _short(tensor)
 

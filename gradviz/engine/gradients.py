@@ -16,10 +16,10 @@ import gc
 from collections import deque
 from dataclasses import dataclass, field
 
-from .graph import Tensor, as_list, convert_to_tensor
+from .graph import Tensor, as_list, descendants, producers, walk
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
-from .ops.registry import (  # noqa: F401  (the reasons are part of this module's vocabulary)
+from .ops.registry import (  # noqa: F401  (why an edge carries no gradient: this module's words too)
     GRADIENTS,
     IN_STOP_GRADIENTS,
     INTEGER,
@@ -29,6 +29,7 @@ from .ops.registry import (  # noqa: F401  (the reasons are part of this module'
     STOP_GRADIENT_OP,
     UNREACHED,
 )
+from .ops.state import convert_to_tensor
 from .validate import check_name, check_ys_xs
 
 
@@ -48,9 +49,6 @@ class AggregationMethod:
     EXPERIMENTAL_ACCUMULATE_N = 2
 
     NAMES = {0: "ADD_N", 1: "EXPERIMENTAL_TREE", 2: "EXPERIMENTAL_ACCUMULATE_N"}
-
-
-# Reasons an edge carries no gradient: the words the trace, explain() and the legend use.
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,7 @@ class GradientMap:
     accumulated: dict = field(default_factory=dict)  # Tensor -> Accumulation
     grad_ops: dict = field(default_factory=dict)  # gradient Operation -> forward Operation
     results: list = field(default_factory=list)
+    default_grad_ys: bool = False  # every seed is ones (no grad_ys given)
 
     def upstream(self, tensor):
         """The total gradient that reached `tensor` (None if none did)."""
@@ -132,6 +131,7 @@ def gradients(
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [_as_x(x) for x in xs]
         gmap = GradientMap(ys, xs, _grad_ys(ys, grad_ys), stops, method, unconnected)
+        gmap.default_grad_ys = all(gy is None for gy in as_list(grad_ys))
         _Backprop(graph, gmap).run()
         graph.gradient_maps.append(gmap)
     for g in gmap.results:
@@ -330,19 +330,8 @@ def _integer_only(upstream):
 
 def _between(ys, xs):
     """Ops reachable forward from some x that also lead to some y (TensorFlow's between_ops)."""
-    reached, stack = set(), [x.op for x in xs]
-    while stack:
-        op = stack.pop()
-        if op not in reached:
-            reached.add(op)
-            stack.extend(c for t in op.outputs for c in t._consumers)
-    between, stack = set(), [y.op for y in ys]
-    while stack:
-        op = stack.pop()
-        if op in reached and op not in between:
-            between.add(op)
-            stack.extend(t.op for t in op.inputs)
-    return between
+    reached = descendants([x.op for x in xs])
+    return walk([y.op for y in ys], producers, within=reached)
 
 
 def _pending_counts(between):

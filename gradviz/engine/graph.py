@@ -9,8 +9,6 @@ which keeps drawings and notebook outputs reproducible.
 import contextlib
 import threading
 
-import numpy as np
-
 from . import dtypes
 from .shape import TensorShape
 
@@ -223,9 +221,9 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Run this op in the default session (or `session`), as TensorFlow's Operation.run."""
-        from .session import _session_for
+        from .session import session_for  # here: the session module imports this one
 
-        _session_for(session, self).run(self, feed_dict)
+        session_for(self.graph, session, self).run(self, feed_dict)
 
     def __repr__(self):
         return f"<gradviz.Operation '{self.name}' type={self.type}>"
@@ -266,64 +264,15 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """This tensor's value in the default session (or `session`)."""
-        from .session import _session_for
+        from .session import session_for  # here: the session module imports this one
 
-        return _session_for(session, self).run(self, feed_dict)
+        return session_for(self.graph, session, self).run(self, feed_dict)
 
     def __repr__(self):
         return f"<gradviz.Tensor '{self.name}' shape={self._shape} dtype={self.dtype.name}>"
 
-    # Python operators build ops, named as TensorFlow names them ("add", "mul", "truediv", ...).
-    def __add__(self, other):
-        return _binary("Add", self, other, "add")
-
-    def __radd__(self, other):
-        return _binary("Add", other, self, "add")
-
-    def __sub__(self, other):
-        return _binary("Sub", self, other, "sub")
-
-    def __rsub__(self, other):
-        return _binary("Sub", other, self, "sub")
-
-    def __mul__(self, other):
-        return _binary("Mul", self, other, "mul")
-
-    def __rmul__(self, other):
-        return _binary("Mul", other, self, "mul")
-
-    def __truediv__(self, other):
-        from .ops.math import truediv
-
-        return truediv(self, other)
-
-    def __rtruediv__(self, other):
-        from .ops.math import truediv
-
-        return truediv(other, self)
-
-    def __pow__(self, other):
-        return _binary("Pow", self, other, "pow")
-
-    def __rpow__(self, other):
-        return _binary("Pow", other, self, "pow")
-
-    def __matmul__(self, other):
-        return _binary("MatMul", self, other, "matmul")
-
-    def __rmatmul__(self, other):
-        return _binary("MatMul", other, self, "matmul")
-
-    def __neg__(self):
-        return _registry.apply_op("Neg", [self], name="Neg")
-
-    def __getitem__(self, index):
-        if not isinstance(index, int | np.integer) or isinstance(index, bool | np.bool_):
-            raise TypeError(
-                f"Tensor '{self.name}' can be indexed by a single integer only, "
-                f"got {type(index).__name__} {index!r}"
-            )
-        return _registry.apply_op("Take", [self], {"index": int(index)}, name="strided_slice")
+    # The Python operators (``x * w + b``, ``-x``, ``x[0]``) are installed by the ops package
+    # (gradviz.engine.ops), which declares the ops they build.
 
     # TensorFlow 1.x's graph tensors are neither iterable nor booleans: without these, Python
     # would iterate through __getitem__ with ever larger indices and never stop.
@@ -358,13 +307,42 @@ class Tensor:
     __hash__ = object.__hash__  # identity, as in TensorFlow 1.x; == is not overloaded
 
 
-def _binary(op_type, x, y, name):
-    return _registry.apply_op(op_type, [x, y], name=name)
-
-
 def _describe(obj):
     kind = "Tensor" if isinstance(obj, Tensor) else "Operation"
     return f"{kind} '{obj.name}'"
+
+
+# -- graph walks: the one traversal every layer uses ------------------------------------------------
+def walk(start, neighbours, within=None):
+    """The set of ops reachable from the ops `start` (included) by `neighbours(op)`, never leaving
+    the set `within` (when given)."""
+    seen, stack = set(), list(start)
+    while stack:
+        op = stack.pop()
+        if op not in seen and (within is None or op in within):
+            seen.add(op)
+            stack.extend(neighbours(op))
+    return seen
+
+
+def producers(op):
+    """The ops whose outputs `op` reads."""
+    return [t.op for t in op.inputs]
+
+
+def consumers(op):
+    """The ops that read an output of `op`."""
+    return [c for t in op.outputs for c in t._consumers]
+
+
+def ancestors(tensors):
+    """Ops the tensors depend on, in creation (topological) order."""
+    return sorted(walk([t.op for t in tensors], producers), key=lambda op: op.index)
+
+
+def descendants(ops):
+    """The ops `ops` and every op that depends on one of them (a set)."""
+    return walk(ops, consumers)
 
 
 def as_list(value):
@@ -389,26 +367,3 @@ def graph_of(values, what="inputs"):
         elif value_graph is not graph:
             raise ValueError(f"{_describe(value)} must be from the same graph as the other {what}.")
     return graph or get_default_graph()
-
-
-def convert_to_tensor(value, dtype=None, name="Const", graph=None):
-    """A Tensor for `value`: a Tensor is returned as is, anything else becomes a constant."""
-    if isinstance(value, Tensor):
-        if dtype is not None and value.dtype != dtypes.as_dtype(dtype):
-            raise TypeError(
-                f"Tensor '{value.name}' has dtype {value.dtype.name}, "
-                f"but {dtypes.as_dtype(dtype).name} is required here."
-            )
-        return value
-    if isinstance(value, Operation):
-        where = "" if name == "Const" else f" (as {name})"
-        raise TypeError(
-            f"Operation '{value.name}' has no value; pass one of its outputs, '{value.name}:0'{where}."
-        )
-    return _state.constant_in(graph or get_default_graph(), value, dtype, name)
-
-
-# Last: the op modules import this one. Bound once here, not imported inside each operator call
-# (an import statement costs about a microsecond, a tenth of building an op).
-from .ops import registry as _registry  # noqa: E402
-from .ops import state as _state  # noqa: E402

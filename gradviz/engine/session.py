@@ -16,8 +16,8 @@ import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError, OpError
-from .graph import Operation, Tensor
-from .ops.registry import OPS
+from .graph import Operation, Tensor, get_default_graph, walk
+from .ops.registry import GROUP, OPS, PLACEHOLDER
 
 _local = threading.local()
 
@@ -29,8 +29,6 @@ class Session:
     """
 
     def __init__(self, graph=None, target="", config=None):
-        from .graph import get_default_graph
-
         self.graph = graph if graph is not None else get_default_graph()
         self._state = {}  # variable op name -> numpy value
         self._plans = {}  # (fetched elements, fed tensors) -> Plan
@@ -180,19 +178,35 @@ def get_default_session():
     return stack[-1] if stack else getattr(_local, "interactive", None)
 
 
-def _session_for(session, element):
+def session_for(graph, session=None, element=None):
+    """The one session resolver: `session` (it must run `graph`), else the default session if it
+    runs `graph`. Beyond that, `element.eval()` and `op.run()` (an `element` given) fail as
+    TensorFlow's do; the debugger (no `element`) gets a new Session with the variables initialized
+    by their own initializer ops (no `init` op is added to the graph per call).
+    """
     if session is not None and not isinstance(session, Session):
         raise TypeError(
             f"session must be a gv.Session or None, got {type(session).__name__} {session!r:.60}"
         )
+    if element is not None:
+        session = session if session is not None else get_default_session()
+        if session is None:
+            raise ValueError(
+                f"Cannot evaluate '{element.name}': no default session is registered. "
+                "Use `with gv.Session() as sess:` or gv.InteractiveSession()."
+            )
+        if session.graph is not graph:
+            raise ValueError(f"'{element.name}' is not in the graph of the default session.")
+        return session
+    if session is not None and session.graph is not graph:
+        raise ValueError("session runs another graph than the one of ys and xs")
     session = session if session is not None else get_default_session()
-    if session is None:
-        raise ValueError(
-            f"Cannot evaluate '{element.name}': no default session is registered. "
-            "Use `with gv.Session() as sess:` or gv.InteractiveSession()."
-        )
-    if session.graph is not element.graph:
-        raise ValueError(f"'{element.name}' is not in the graph of the default session.")
+    if session is not None and session.graph is graph:
+        return session
+    session = Session(graph)
+    initializers = [v.initializer for v in graph.get_collection("variables")]
+    if initializers:
+        session.run(initializers)
     return session
 
 
@@ -328,22 +342,15 @@ def _needed_ops(elements, fed):
     """Ops the fetches depend on (through inputs and control inputs), stopping at fed tensors,
     in creation order, which is topological."""
     # A fetched tensor that is also fed needs nothing computed (TensorFlow returns the feed).
-    needed, stack = set(), [e.op if isinstance(e, Tensor) else e for e in elements if e not in fed]
-    while stack:
-        op = stack.pop()
-        if op in needed:
-            continue
-        needed.add(op)
-        stack.extend([t.op for t in op.inputs if t not in fed])
-        if op.control_inputs:
-            stack.extend(op.control_inputs)
+    start = [e.op if isinstance(e, Tensor) else e for e in elements if e not in fed]
+    needed = walk(start, lambda op: [t.op for t in op.inputs if t not in fed] + list(op.control_inputs))
     return sorted(needed, key=operator.attrgetter("index"))
 
 
 def _require_fed(ops, fed):
     fed_ops = {t.op for t in fed}
     for op in ops:
-        if op.type == "Placeholder" and op not in fed_ops:
+        if OPS[op.type].role == PLACEHOLDER and op not in fed_ops:
             t = op.outputs[0]
             raise InvalidArgumentError(
                 f"You must feed a value for placeholder tensor '{op.name}' with dtype "
@@ -365,7 +372,7 @@ def _fold_constants(ops, fed):
     with np.errstate(all="ignore"):
         for op in ops:
             opdef = OPS[op.type]
-            if opdef.stateful or op.type in ("Placeholder", "NoOp") or op.control_inputs:
+            if opdef.stateful or opdef.role in (PLACEHOLDER, GROUP) or op.control_inputs:
                 continue
             args = _known_args(opdef, op.inputs, folded, fed)
             if args is None:

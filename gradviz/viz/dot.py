@@ -16,17 +16,11 @@ from dataclasses import dataclass, field
 import graphviz
 import numpy as np
 
-from ..debug.trace import (
-    BackpropTrace,
-    _broadcast_info,
-    ancestors,
-    check_backward_call,
-    session_for,
-    trace_backward,
-)
-from ..engine.gradients import AggregationMethod
-from ..engine.graph import Tensor, as_list, graph_of
-from ..engine.ops.registry import OPS
+from ..debug.trace import BackpropTrace, check_backward_call, forward_tensors, trace_backward
+from ..engine.gradients import AggregationMethod, Edge
+from ..engine.graph import Tensor, ancestors, as_list, graph_of
+from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
+from ..engine.session import session_for
 from ..engine.validate import (
     check_bool,
     check_choice,
@@ -41,7 +35,6 @@ from ..engine.validate import (
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
-LEAF_KINDS = {"Placeholder": "placeholder", "VariableV2": "variable", "Const": "constant"}
 
 
 # -- the Drawing object ---------------------------------------------------------------------------
@@ -205,9 +198,9 @@ def _forward_values(ops, feed_dict, session):
     """Forward values where they can be computed; none (and no error) when a feed is missing."""
     graph = graph_of([op.outputs[0] for op in ops if op.outputs])
     fed = {graph.as_graph_element(k).op if isinstance(k, str) else k.op for k in feed_dict or {}}
-    if any(op.type == "Placeholder" and op not in fed for op in ops):
+    if any(op_def(op).role == PLACEHOLDER and op not in fed for op in ops):
         return {}
-    tensors = [t for op in ops for t in op.outputs if op.type != "NoOp"]
+    tensors = forward_tensors(ops)
     return dict(zip(tensors, session_for(graph, session).run(tensors, feed_dict), strict=True))
 
 
@@ -222,11 +215,17 @@ def _collapsed(ops, collapse):
     return {s.rstrip("/") for s in ([collapse] if isinstance(collapse, str) else collapse)}
 
 
+def leaf_kind(op):
+    """ "placeholder", "variable" or "constant" for a leaf (its node style), None for an op."""
+    opdef = op_def(op)
+    return opdef.role if opdef.is_leaf else None
+
+
 # -- labels (shared with the stepper, which reveals them step by step) -----------------------------
 def node_lines(scene, op, show=lambda kind, key: True):
     """The text lines of an op's node. `show(kind, key)` decides which values are revealed yet
     (kinds: "value", "total", "grad"); a hidden value reads "…" so the layout keeps its place."""
-    kind = LEAF_KINDS.get(op.type)
+    kind = leaf_kind(op)
     title = op.name if kind else f"{OPS[op.type].label}  {op.name}"
     lines = [title]
     out = op.outputs[0] if op.outputs else None
@@ -267,9 +266,9 @@ def edge_lines(scene, edge, show=lambda kind, key: True):
         return []
     value = scene.trace.contribution(edge)
     lines = [("∇ " + theme.fmt_value(value)) if show("contribution", edge) else "∇ …"]
-    if c.op.type == "SumToShape":  # broadcasting undone: which axes were summed
-        trace = scene.trace
-        before, after, axes = _broadcast_info(trace.value(c.op.inputs[0]), trace.value(c))
+    broadcast = scene.trace.edge_step(edge).broadcast
+    if broadcast is not None:  # broadcasting undone: which axes were summed
+        before, after, axes = broadcast
         summed = ",".join(str(a) for a in axes)
         lines.append(f"Σ over axes {summed}: {theme.fmt_shape(before)} ⟶ {theme.fmt_shape(after)}")
     return lines
@@ -298,7 +297,7 @@ def _new_digraph(name, rankdir):
     g = graphviz.Digraph(name)
     g.attr(rankdir=rankdir, fontname=theme.FONT, nodesep="0.25", ranksep="0.35")
     g.attr("node", fontname=theme.FONT, fontsize="11")
-    g.attr("edge", fontname=theme.FONT, fontsize="10", color="#555555", arrowsize="0.7")
+    g.attr("edge", fontname=theme.FONT, fontsize="10", **theme.EDGE)
     return g
 
 
@@ -364,7 +363,7 @@ def _add_node(g, scene, op):
 
 
 def _kind(scene, op):
-    kind = LEAF_KINDS.get(op.type, "op")
+    kind = leaf_kind(op) or "op"
     if kind == "constant" and scene.trace is not None and _is_x(scene, op):
         return "op"  # a constant we differentiate with respect to is a real node here
     return kind
@@ -376,8 +375,6 @@ def _is_x(scene, op):
 
 def _edges(scene):
     """(src id, dst id, [Edge]) per drawn edge, in graph order; merged inside collapsed scopes."""
-    from ..engine.gradients import Edge
-
     merged, drawn = {}, set(scene.ops)
     for op in scene.ops:
         for i, t in enumerate(op.inputs):
@@ -408,7 +405,7 @@ def _backward_edge_attrs(scene, edge):
     attrs = {"label": "\n".join(edge_lines(scene, edge))}
     if edge in gmap.stopped:
         attrs.update(theme.STOPPED.get(gmap.stopped[edge], {}))
-        attrs["fontcolor"] = attrs.get("color", "#999999")
+        attrs["fontcolor"] = attrs.get("color", theme.STOPPED_LABEL)
     elif edge not in gmap.contributions:
         attrs.update(theme.UNREACHABLE)
     else:
@@ -485,7 +482,7 @@ def _add_legend(g, scene):
         shape="note",
         id=scene.prefix + "legend",
         fontsize="9",
-        color="#aaaaaa",
+        color=theme.LEGEND_BORDER,
     )
 
 
@@ -511,7 +508,7 @@ def backward_scene(
     explain=None,
     prefix="",
 ):
-    values = {t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"}
+    values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
     scene = Scene(
@@ -543,26 +540,27 @@ def draw_trace(trace, rankdir="LR", title=None, **scene_options):
 def draw_backward(
     ys,
     xs,
+    feed_dict=None,
     grad_ys=None,
     stop_gradients=None,
-    feed_dict=None,
     session=None,
+    aggregation_method=None,
+    unconnected_gradients="none",
     collapse=None,
     highlight=None,
     color_by_magnitude=False,
     show_grad_ops=False,
     explain=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
     rankdir="LR",
     title=None,
 ):
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
-    Each edge is labelled with the contribution flowing back along it, fan-outs show their
-    accumulated sum, each x its final gradient; stopped edges are styled by reason (legend).
-    `color_by_magnitude` colours edges by log |contribution|; `show_grad_ops` also draws the
-    gradient ops gradients() added; `explain=x` highlights the edges that cut x's gradient.
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is
+    labelled with the contribution flowing back along it, fan-outs show their accumulated sum,
+    each x its final gradient; stopped edges are styled by reason (legend). `color_by_magnitude`
+    colours edges by log |contribution|; `show_grad_ops` also draws the gradient ops gradients()
+    added; `explain=x` highlights the edges that cut x's gradient.
     """
     graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
     options = {"collapse": collapse, "highlight": highlight, "explain": explain}
@@ -586,11 +584,11 @@ def draw_backward(
 def compare_backward(
     ys,
     xs,
+    feed_dict=None,
     left=None,
     right=None,
-    titles=("left", "right"),
-    feed_dict=None,
     session=None,
+    titles=("left", "right"),
     rankdir="TB",
     **draw_options,
 ):
@@ -617,7 +615,7 @@ def compare_backward(
             trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
             scene = backward_scene(trace, prefix=side, **draw_options)
             sub = graphviz.Digraph(f"cluster_{side}side")
-            sub.attr(label=title, style="rounded", color="#999999", fontsize="13")
+            sub.attr(label=title, **theme.COMPARISON_FRAME)
             to_digraph(scene, digraph=sub)
             g.subgraph(sub)
     return Drawing(g)

@@ -15,11 +15,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..debug.summary import FLAGS
 from . import theme
 
 _MARKERS = {"vanishing": "v", "exploding": "^", "nonfinite": "X"}
-_BAND_COLOR = "#e8710a"  # TensorBoard's distribution orange
-_MAX_BAR, _MEAN_BAR = "#b9cde0", "#35618f"
 
 
 def _line_colors(n):
@@ -149,9 +148,9 @@ def _bands(ax, steps, percentiles):
         percentiles = np.repeat(percentiles, 2, axis=0)
     for k, alpha in enumerate(theme.BAND_ALPHAS):
         ax.fill_between(
-            steps, percentiles[:, k], percentiles[:, -1 - k], color=_BAND_COLOR, alpha=alpha, lw=0
+            steps, percentiles[:, k], percentiles[:, -1 - k], color=theme.BAND_COLOR, alpha=alpha, lw=0
         )
-    ax.plot(steps, percentiles[:, len(theme.BAND_ALPHAS)], color="#a34d00", lw=1.2)
+    ax.plot(steps, percentiles[:, len(theme.BAND_ALPHAS)], color=theme.MEDIAN_LINE, lw=1.2)
 
 
 def plot_gradient_flow(source, step=None, names=None, figsize=None, title=None):
@@ -168,15 +167,16 @@ def plot_gradient_flow(source, step=None, names=None, figsize=None, title=None):
     fig = Figure(figsize=figsize or (max(6.0, 0.42 * n + 2.5), 4.8), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(n)
-    ax.bar(x, [r["max_abs"] for r in rows], width=0.8, color=_MAX_BAR, label="max |g|")
-    ax.bar(x, [r["mean_abs"] for r in rows], width=0.45, color=_MEAN_BAR, label="mean |g|")
+    bars = theme.FLOW_BARS
+    ax.bar(x, [r["max_abs"] for r in rows], width=0.8, color=bars["max_abs"], label="max |g|")
+    ax.bar(x, [r["mean_abs"] for r in rows], width=0.45, color=bars["mean_abs"], label="mean |g|")
     ax.plot(
         x,
         [r["rms"] for r in rows],
         ls="none",
         marker="D",
         ms=5,
-        color="#222222",
+        color=bars["rms"],
         mec="white",
         label="rms",
     )
@@ -214,8 +214,6 @@ def _flow_rows(source, step):
             }
             for r in source.rows
         ]
-    from ..debug.summary import FLAGS
-
     at = -1 if step is None else source.steps.index(step)
     flags = np.stack([source.history(f)[at] for f in FLAGS], axis=1)
     return [

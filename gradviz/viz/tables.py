@@ -13,78 +13,18 @@ import html
 
 import numpy as np
 
+from ..debug.gradcheck import CHECK_HEADER, check_cells, check_title
+from ..debug.summary import SUMMARY_COLUMNS, fmt_stat, thresholds_text
 from . import theme
 
 _FONT = "font-family: Helvetica, Arial, sans-serif; font-size: 12px;"
 _NUMERIC = "text-align: right; font-family: Menlo, Consolas, monospace; white-space: nowrap;"
-_SUMMARY_COLUMNS = (
-    ("norm", "norm"),
-    ("rms", "rms"),
-    ("mean", "mean"),
-    ("std", "std"),
-    ("min", "min"),
-    ("max", "max"),
-    ("max_abs", "max|g|"),
-    ("zero_fraction", "zeros"),
-    ("tiny_fraction", "tiny"),
-    ("nan_count", "NaN"),
-    ("inf_count", "Inf"),
-)
-
-
-# -- numbers ------------------------------------------------------------------------------------
-def fmt_stat(column, value):
-    """A statistic as table text: fractions as percentages, counts as integers."""
-    if column.endswith("_fraction"):
-        return "—" if value != value else f"{100 * value:.3g}%"
-    if column.endswith("_count"):
-        return str(int(value))
-    return theme.fmt_number(value)
-
-
-def thresholds_text(thresholds):
-    return (
-        f"vanishing: rms < {theme.fmt_number(thresholds.vanishing)}, "
-        f"exploding: rms > {theme.fmt_number(thresholds.exploding)}, "
-        f"tiny: |g| < {theme.fmt_number(thresholds.tiny)}"
-    )
-
-
-# -- plain text -----------------------------------------------------------------------------------
-def text_table(header, rows, align=None):
-    """Columns padded to their widest cell. `align` has one letter per column, "l" or "r"; by
-    default the first and last columns are left-aligned (names, flags), the rest right (numbers).
-
-    >>> print(text_table(["op", "error", "ok"], [["Log", "0.5", "no"]]))
-    """
-    cells = [list(map(str, header))] + [list(map(str, r)) for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    align = align or "l" + "r" * (len(header) - 2) + "l"
-
-    def line(row):
-        parts = [c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(row, widths, align)]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
-
-
-def summary_text(summary):
-    """A GradientSummary as a text table for print() and logs."""
-    header = ["tensor", "shape"] + [label for _, label in _SUMMARY_COLUMNS] + ["flags"]
-    align = "ll" + "r" * len(_SUMMARY_COLUMNS) + "l"
-    rows = []
-    for row in summary.rows:
-        stats = [fmt_stat(c, getattr(row, c)) for c, _ in _SUMMARY_COLUMNS]
-        rows.append([row.name, theme.fmt_shape(row.shape), *stats, ", ".join(row.flags) or "ok"])
-    title = f"Gradient summary: {len(summary.rows)} tensors ({thresholds_text(summary.thresholds)})"
-    return title + "\n" + text_table(header, rows, align)
 
 
 # -- HTML -----------------------------------------------------------------------------------------
 def badge(text, color):
     style = (
-        f"background: {color}; color: #ffffff; border-radius: 3px; padding: 1px 5px; "
+        f"background: {color}; color: {theme.BADGE_TEXT}; border-radius: 3px; padding: 1px 5px; "
         "font-size: 11px; white-space: nowrap;"
     )
     return f'<span style="{style}">{html.escape(text)}</span>'
@@ -124,12 +64,12 @@ def summary_html(summary, bins=24):
     """A GradientSummary as an HTML table with coloured flags and a log10 |g| histogram per row."""
     edges, counts = summary.log_histograms(bins)
     header = [("tensor", "left"), ("shape", "left")]
-    header += [(html.escape(label), "right") for _, label in _SUMMARY_COLUMNS]
+    header += [(html.escape(label), "right") for _, label in SUMMARY_COLUMNS]
     header += [(f"log<sub>10</sub>|g| {_axis_text(edges)}", "left"), ("flags", "left")]
     rows, styles = [], {}
     for i, row in enumerate(summary.rows):
         cells = [(html.escape(row.name), "white-space: nowrap;"), (theme.fmt_shape(row.shape), "")]
-        cells += [_stat_cell(row, c) for c, _ in _SUMMARY_COLUMNS]
+        cells += [_stat_cell(row, c) for c, _ in SUMMARY_COLUMNS]
         cells.append((sparkline_svg(counts[i], edges, summary.thresholds), "padding: 1px 8px;"))
         cells.append((flag_badges(row.flags), "white-space: nowrap;"))
         rows.append(cells)
@@ -162,7 +102,8 @@ def sparkline_svg(counts, edges, thresholds=None, width=120, height=22):
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" style="vertical-align: middle;">',
-        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" stroke="#cccccc"/>',
+        f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" '
+        f'stroke="{theme.HISTOGRAM_AXIS}"/>',
     ]
     step = width / max(len(counts), 1)
     top = counts.max() if counts.size and counts.max() > 0 else 1.0
@@ -191,57 +132,15 @@ def _threshold_marks(edges, thresholds, width, height):
     return marks
 
 
-def monitor_text(monitor):
-    """A GradientMonitor as text: the last recorded norm and rms, and each flag's first step."""
-    from ..debug.summary import FLAGS
-
-    span = f"steps {monitor.steps[0]}…{monitor.steps[-1]}" if monitor.steps else "no steps yet"
-    title = f"GradientMonitor: {len(monitor.names)} tensors, {len(monitor.steps)} records, {span}"
-    header = ["tensor", "last norm", "last rms"] + [f"first {flag}" for flag in FLAGS]
-    first = monitor.first_flagged()
-    rows = []
-    for name in monitor.names:
-        last = [monitor.history(s, name)[-1] if monitor.steps else np.nan for s in ("norm", "rms")]
-        steps = [first[flag].get(name, "—") for flag in FLAGS]
-        rows.append([name, *(theme.fmt_number(v) for v in last), *steps])
-    return title + "\n" + text_table(header, rows, "l" + "r" * (len(header) - 1))
-
-
 # -- gradient checks --------------------------------------------------------------------------------
-_CHECK_HEADER = ("op", "type", "gradient", "max rel. error", "compared", "skipped", "result")
-
-
-def _check_cells(check):
-    error = "—" if check.max_error != check.max_error else theme.fmt_number(check.max_error)
-    gradient = "registered" if check.gradient_type == check.type else check.gradient_type
-    gradient = "grad_fn" if check.type == "CustomGradient" else gradient
-    result = "ok" if check.ok else "WRONG"
-    return [check.name, check.type, gradient, error, check.compared, check.skipped, result]
-
-
-def _check_title(report):
-    failures = report.failures
-    verdict = f"{len(failures)} wrong: " + ", ".join(c.name for c in failures) if failures else "all ok"
-    return (
-        f"Gradient check of {len(report.checks)} ops: {verdict} "
-        f"(tolerance {theme.fmt_number(report.tolerance)}; central differences in float64)"
-    )
-
-
-def gradcheck_text(report):
-    """A GradientCheck as text: one row per op, WRONG where the gradient disagrees."""
-    rows = [_check_cells(c) for c in report.checks]
-    return _check_title(report) + "\n" + text_table(_CHECK_HEADER, rows, "lll" + "rrr" + "l")
-
-
 def gradcheck_html(report):
     """A GradientCheck as an HTML table; failing rows tinted, their result badge red."""
     header = [
-        (h, "right" if h in ("max rel. error", "compared", "skipped") else "left") for h in _CHECK_HEADER
+        (h, "right" if h in ("max rel. error", "compared", "skipped") else "left") for h in CHECK_HEADER
     ]
     rows, styles = [], {}
     for i, check in enumerate(report.checks):
-        cells = _check_cells(check)
+        cells = check_cells(check)
         color = theme.OK_COLOR if check.ok else theme.FLAG_COLORS["exploding"]
         row = [(html.escape(str(c)), "") for c in cells[:3]]
         wrong = "" if check.ok else f" color: {color}; font-weight: bold;"
@@ -250,5 +149,5 @@ def gradcheck_html(report):
         rows.append(row)
         if not check.ok:
             styles[i] = f"background: {theme.TABLE['flagged_row']};"
-    caption = html.escape(_check_title(report))
+    caption = html.escape(check_title(report))
     return f'<div class="gradviz-gradcheck">{html_table(header, rows, styles, caption)}</div>'

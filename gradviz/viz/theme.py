@@ -13,13 +13,18 @@ Backward overlay
     stopped edge     dashed, coloured by reason (legend below the graph)
     unreachable      grey: forward ops no gradient to any x passes through
     magnitude        optional: edge colour from blue (tiny |g|) to red (huge |g|), log scale
-Stepper (CSS classes on the laid-out SVG)
-    gv-current  the op being processed; gv-done / gv-pending  finished and waiting parts
+Stepper (CSS classes on the laid-out SVG; each class name below is declared next to its rule)
+    gv-current      the op being processed (orange border, bold label)
+    gv-pending      forward ops not computed yet (faded); no class: finished parts
+    gv-edge-active  the edges the current step sends a contribution along (orange)
+    gv-grad-pending gradient edges whose contribution has not been computed yet (faded)
+Every colour and CSS class name of the drawings, tables, figures and the stepper is in this module.
 """
 
 import numpy as np
 
 from ..engine.ops import registry as reasons
+from ..format import fmt_number, fmt_shape, fmt_value  # noqa: F401  (the drawings' number formats)
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -50,6 +55,10 @@ GRADIENT = "#c0392b"  # the colour of everything that is a gradient
 X_MARK = {"peripheries": "2", "color": GRADIENT}
 UNREACHABLE = {"color": "#bbbbbb", "fontcolor": "#aaaaaa"}
 HIGHLIGHT = {"color": "#e67e22", "penwidth": "3"}
+EDGE = {"color": "#555555", "arrowsize": "0.7"}  # a forward edge
+STOPPED_LABEL = "#999999"  # the label of a stopped edge whose reason has no colour
+LEGEND_BORDER = "#aaaaaa"
+COMPARISON_FRAME = {"style": "rounded", "color": "#999999", "fontsize": "13"}
 
 # Why an edge carries no gradient -> how it is drawn. Keys are gradients.py's reason strings.
 STOPPED = {
@@ -63,21 +72,62 @@ STOPPED = {
 # The reasons worth a legend entry (the grey ones only say "not on any path").
 LEGENDED = set(STOPPED) - {reasons.UNREACHED, reasons.NOTHING_ARRIVED}
 
-# The stepper's restyling, as CSS on the laid-out SVG (no new `dot` call per step).
-STEPPER_CSS = """
-.gv-graph svg {max-width: 100%; height: auto;}
-.gv-current > polygon, .gv-current > ellipse, .gv-current > path {stroke: #e67e22; stroke-width: 4px;}
-.gv-current > text {font-weight: bold;}
-.gv-pending {opacity: 0.3;}
-.gv-edge-active > path, .gv-edge-active > polygon {stroke: #e67e22; stroke-width: 3px;}
-.gv-edge-active > text {fill: #e67e22; font-weight: bold;}
-.gv-grad-pending > path, .gv-grad-pending > polygon {stroke-opacity: 0.35;}
-.gv-grad-pending > text {fill-opacity: 0.5;}
-.gv-panel table {border-collapse: collapse; font-size: 13px;}
-.gv-panel td, .gv-panel th {padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left;}
-.gv-panel .gv-eq {font-family: monospace;}
-.gv-panel .gv-ok {color: #2e7d32;} .gv-panel .gv-bad {color: #c62828;}
-"""
+# -- the stepper: CSS classes, each next to its rule ----------------------------------------------
+# The Debugger restyles the laid-out SVG by setting these classes (no new `dot` call per step).
+_RULES = []  # STEPPER_CSS, line by line
+
+
+def _css(name, *rules):
+    """Declare the CSS class `name` with its rules (selectors written out, as CSS reads them)."""
+    _RULES.extend(rules)
+    return name
+
+
+DEBUGGER = "gv-debugger"  # the whole widget (no rule of its own)
+GRAPH = _css("gv-graph", ".gv-graph svg {max-width: 100%; height: auto;}")
+CURRENT = _css(
+    "gv-current",
+    ".gv-current > polygon, .gv-current > ellipse, .gv-current > path "
+    "{stroke: #e67e22; stroke-width: 4px;}",
+    ".gv-current > text {font-weight: bold;}",
+)
+PENDING = _css("gv-pending", ".gv-pending {opacity: 0.3;}")
+EDGE_ACTIVE = _css(
+    "gv-edge-active",
+    ".gv-edge-active > path, .gv-edge-active > polygon {stroke: #e67e22; stroke-width: 3px;}",
+    ".gv-edge-active > text {fill: #e67e22; font-weight: bold;}",
+)
+GRAD_PENDING = _css(
+    "gv-grad-pending",
+    ".gv-grad-pending > path, .gv-grad-pending > polygon {stroke-opacity: 0.35;}",
+    ".gv-grad-pending > text {fill-opacity: 0.5;}",
+)
+PANEL = _css(
+    "gv-panel",
+    ".gv-panel table {border-collapse: collapse; font-size: 13px;}",
+    ".gv-panel td, .gv-panel th {padding: 2px 8px; border-bottom: 1px solid #eee; text-align: left;}",
+)
+EQ = _css("gv-eq", ".gv-panel .gv-eq {font-family: monospace;}")
+OK, BAD = "gv-ok", "gv-bad"
+_css(OK, ".gv-panel .gv-ok {color: #2e7d32;} .gv-panel .gv-bad {color: #c62828;}")
+ERROR_COLOR = "#c62828"  # an input the stepper could not accept (the colour of gv-bad)
+STATIC = "gv-static"  # the static picture of a Debugger outside a live kernel (no rule)
+STEP, PLAY, GUESS, CHECK, INPUTS, INPUT = (  # controls, named for tests and user CSS (no rules)
+    "gv-step",
+    "gv-play",
+    "gv-guess",
+    "gv-check",
+    "gv-inputs",
+    "gv-input",
+)
+
+
+def button_class(name):
+    """The class of the Debugger's button `name` ("gv-next", "gv-prev", ...)."""
+    return f"gv-{name}"
+
+
+STEPPER_CSS = "\n" + "\n".join(_RULES) + "\n"
 
 
 MAGNITUDE_LEGEND = (  # (|contribution|, how the legend writes it, what it means)
@@ -102,54 +152,16 @@ def magnitude_color(value, low=1e-8, high=1e4):
     return "#d62728"
 
 
-def fmt_number(x):
-    """Short, stable text for one number: 4 significant digits, no numpy repr."""
-    x = x.item() if hasattr(x, "item") else x
-    if isinstance(x, bool):
-        return str(x)
-    if isinstance(x, int):
-        return str(x)
-    if x != x:
-        return "nan"
-    if x in (float("inf"), float("-inf")):
-        return "inf" if x > 0 else "-inf"
-    return f"{x:.4g}"
-
-
-def fmt_value(value, max_items=6):
-    """A value compactly: a scalar, a small array, or shape with min/max for big ones."""
-    if value is None:
-        return "—"
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return fmt_number(array)
-    if array.size <= max_items:
-        return _fmt_nested(array)
-    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
-    shape = "×".join(str(d) for d in array.shape)
-    if finite.size == 0:
-        return f"[{shape}] all non-finite"
-    return f"[{shape}] {fmt_number(finite.min())}…{fmt_number(finite.max())}"
-
-
-def _fmt_nested(array):
-    if array.ndim == 1:
-        return "[" + ", ".join(fmt_number(v) for v in array) + "]"
-    return "[" + ", ".join(_fmt_nested(row) for row in array) + "]"
-
-
-def fmt_shape(shape):
-    dims = shape.dims if hasattr(shape, "dims") else shape
-    if dims is None:
-        return "?"
-    return "(" + ", ".join("?" if d is None else str(d) for d in dims) + ")"
-
-
 # -- gradient summaries, monitors and checks (issue #5) -------------------------------------------
 # Flags share the magnitude ramp's ends: blue for vanishing, red for exploding; purple for NaN/Inf.
 FLAG_COLORS = {"vanishing": "#3163ce", "exploding": "#d62728", "nonfinite": "#7d3c98"}
 OK_COLOR = "#2e7d32"
 TABLE = {"border": "#d9d9d9", "header": "#f3f3f3", "flagged_row": "#fff8f2", "muted": "#777777"}
 HISTOGRAM_BAR = "#8c9aa8"
+HISTOGRAM_AXIS = "#cccccc"
+BADGE_TEXT = "#ffffff"
+BAND_COLOR = "#e8710a"  # TensorBoard's distribution orange: the percentile bands
+MEDIAN_LINE = "#a34d00"
+FLOW_BARS = {"max_abs": "#b9cde0", "mean_abs": "#35618f", "rms": "#222222"}
 # TensorBoard-style distribution bands, outermost (min-max) to innermost: darker towards the median.
 BAND_ALPHAS = (0.15, 0.25, 0.35, 0.5)

@@ -1,6 +1,6 @@
 """The Debugger: an ipywidgets stepper through the forward and then the backward pass.
 
-    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})
+    dbg = gv.Debugger(cost, [W, b], feed_dict={X: x, Y: y})   # or gv.Debugger(trace)
     dbg            # in Jupyter: the graph, ⏮ ◀ ▶ ⏭ ▷ controls, a step slider, the chain-rule panel
     dbg.next()     # the same from Python; dbg.index, dbg.current_op, dbg.panel_text
 
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from ..debug.trace import check_backward_call, session_for, trace_backward
+from ..debug.trace import BackpropTrace, check_backward_call, trace_backward
 from ..engine.graph import Operation, Tensor
-from ..engine.session import Session, _feed_array
+from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
+from ..engine.session import Session, _feed_array, session_for
 from ..engine.validate import check_bool, check_number, resolve_element
 from . import theme
 from .dot import (
-    LEAF_KINDS,
     Drawing,
     backward_scene,
     check_drawing_options,
@@ -38,7 +38,6 @@ from .dot import (
 from .dot import _edges as drawn_edges
 from .svg import SvgTemplate
 
-LEAVES = tuple(LEAF_KINDS)  # values known before the forward pass starts
 MAX_EDITABLE = 12  # arrays up to this many entries get a text box in the inputs panel
 SPEEDS = {"slow (2 s)": 2000, "normal (1 s)": 1000, "fast (0.3 s)": 300}
 
@@ -62,40 +61,50 @@ class StepView:
 class Debugger(widgets.VBox):
     """Step through ``gradients(ys, xs, ...)`` one op at a time (see the module docstring).
 
-    `predict=True` is the classroom mode: a backward step hides its contribution until a guess
-    has been typed and checked (relative tolerance `tolerance`).
+    The arguments up to `unconnected_gradients` are trace_backward's, in its order; or pass one
+    BackpropTrace instead (``gv.Debugger(trace)``). `predict=True` is the classroom mode: a
+    backward step hides its contribution until a guess has been typed and checked (relative
+    tolerance `tolerance`).
     """
 
     def __init__(
         self,
         ys,
-        xs,
+        xs=None,
         feed_dict=None,
         grad_ys=None,
         stop_gradients=None,
         session=None,
+        aggregation_method=None,
+        unconnected_gradients="none",
         predict=False,
         tolerance=0.01,
         collapse=None,
         rankdir="LR",
         inputs=True,
     ):
-        graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+        engine = (ys, xs, feed_dict, grad_ys, stop_gradients, session)
+        engine += (aggregation_method, unconnected_gradients)
+        graph = _check_source(*engine)
         check_bool(predict, "predict")
         check_bool(inputs, "inputs")
         tolerance = check_number(tolerance, "tolerance", minimum=0)
         check_drawing_options(graph, collapse, None, rankdir)
         with graph.rollback_on_error():  # a Debugger that fails to build leaves no gradient ops
-            self._build(graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, predict, tolerance)
+            self._build(graph, *engine)
+            self.predict, self.tolerance, self.guesses = predict, tolerance, {}
             self._lay_out(collapse, rankdir, inputs)
 
-    def _build(self, graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, predict, tolerance):
+    def _build(self, graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, *methods):
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
-        session = _private_copy(session_for(graph, session))
-        self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session)
-        self.session, self.feed = self.trace.session, dict(feed_dict or {})
-        self.predict, self.tolerance, self.guesses = predict, tolerance, {}
+        if isinstance(ys, BackpropTrace):
+            trace = ys
+            self.trace = BackpropTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
+        else:
+            session = _private_copy(session_for(graph, session))
+            self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session, *methods)
+        self.session, self.feed = self.trace.session, dict(self.trace.feed_dict)
 
     def _lay_out(self, collapse, rankdir, inputs):
         self.scene = backward_scene(self.trace, collapse)
@@ -113,7 +122,7 @@ class Debugger(widgets.VBox):
         self._edges = [(e, d) for e, d in self._edge_ids.items() if d in self.template.kinds]
         self._position = {op: i for i, op in enumerate(self.trace.gradient_map.order)}
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
-        self.forward_ops = [op for op in self.trace.forward if op.type not in LEAVES]
+        self.forward_ops = [op for op in self.trace.forward if not op_def(op).is_leaf]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
         if not self.num_steps:
             names = ", ".join(y.name for y in self.trace.ys)
@@ -123,7 +132,7 @@ class Debugger(widgets.VBox):
             )
         self._index, self._syncing = 0, False
         super().__init__(self._build_controls(inputs))
-        self.add_class("gv-debugger")
+        self.add_class(theme.DEBUGGER)
         self._update()
 
     # -- navigation -------------------------------------------------------------------------------
@@ -186,12 +195,12 @@ class Debugger(widgets.VBox):
         tensor = resolve_element(self.trace.graph, tensor, "set_input: tensor")
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
-        if not isinstance(tensor, Tensor) or tensor.op.type not in ("Placeholder", "VariableV2"):
+        if not isinstance(tensor, Tensor) or op_def(tensor.op).role not in (PLACEHOLDER, VARIABLE):
             raise ValueError(f"'{getattr(tensor, 'name', tensor)}' is not a placeholder or variable")
         array = _feed_array(tensor, value)
         feed, state = dict(self.feed), self.session._state
         old = state.get(tensor.op.name)
-        if tensor.op.type == "VariableV2":
+        if op_def(tensor.op).role == VARIABLE:
             state[tensor.op.name] = array
         else:
             feed[tensor] = array
@@ -203,9 +212,7 @@ class Debugger(widgets.VBox):
             raise
         self.feed, self.trace, self.guesses, self._lines = feed, trace, {}, {}
         self.scene.trace = trace
-        self.scene.values = {
-            t: trace.value(t) for op in trace.forward for t in op.outputs if op.type != "NoOp"
-        }
+        self.scene.values = trace.forward_values()
         self._sync_input_widget(tensor, array)
         self._update()
 
@@ -220,16 +227,16 @@ class Debugger(widgets.VBox):
             ("last", "fast-forward", "last step", self.last),
         ):
             button = widgets.Button(icon=icon, tooltip=tip, layout=widgets.Layout(width="44px"))
-            button.add_class(f"gv-{name}")
+            button.add_class(theme.button_class(name))
             button.on_click(lambda _, act=action: act())
             buttons.append(button)
         self.slider = widgets.IntSlider(
             0, 0, self.num_steps - 1, description="step", continuous_update=True
         )
-        self.slider.add_class("gv-step")
+        self.slider.add_class(theme.STEP)
         self.slider.observe(self._on_slider, "value")
         self.play = widgets.Play(0, 0, self.num_steps - 1, interval=1000)
-        self.play.add_class("gv-play")
+        self.play.add_class(theme.PLAY)
         self._links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]
         self.speed = widgets.Dropdown(
             options=SPEEDS, value=1000, description="speed", layout=widgets.Layout(width="200px")
@@ -237,9 +244,9 @@ class Debugger(widgets.VBox):
         self._links.append(widgets.link((self.speed, "value"), (self.play, "interval")))
         self.status = widgets.HTML()
         self.graph = widgets.HTML(layout=widgets.Layout(overflow="auto"))
-        self.graph.add_class("gv-graph")
+        self.graph.add_class(theme.GRAPH)
         self.panel = widgets.HTML()
-        self.panel.add_class("gv-panel")
+        self.panel.add_class(theme.PANEL)
         rows = [
             widgets.HBox([*buttons, self.play, self.slider, self.speed]),
             self.status,
@@ -260,9 +267,9 @@ class Debugger(widgets.VBox):
         self.guess = widgets.Text(
             placeholder="your guess for the contribution", description="guess", continuous_update=False
         )
-        self.guess.add_class("gv-guess")
+        self.guess.add_class(theme.GUESS)
         check = widgets.Button(description="Check")
-        check.add_class("gv-check")
+        check.add_class(theme.CHECK)
         check.on_click(lambda _: self.check_guess(self.guess.value))
         return widgets.HBox([self.guess, check])
 
@@ -276,7 +283,7 @@ class Debugger(widgets.VBox):
             guess = np.asarray(json.loads(text) if text.strip().startswith("[") else float(text))
         except ValueError:
             self.status.value = (
-                f"<span class='gv-bad'>Could not read {html.escape(text)!r} as a number.</span>"
+                f"<span class='{theme.BAD}'>Could not read {html.escape(text)!r} as a number.</span>"
             )
             return None
         ok = bool(np.allclose(guess, target.contribution, rtol=self.tolerance, atol=1e-6))
@@ -293,12 +300,12 @@ class Debugger(widgets.VBox):
     def _build_inputs(self):
         self.input_widgets = {}
         for op in self.trace.forward:
-            if op.type == "Placeholder" or op.type == "VariableV2":
+            if op_def(op).role in (PLACEHOLDER, VARIABLE):
                 widget = self._input_widget(op.outputs[0])
                 if widget is not None:
                     self.input_widgets[op.outputs[0]] = widget
         box = widgets.VBox([widgets.HTML("<b>inputs</b>"), *self.input_widgets.values()])
-        box.add_class("gv-inputs")
+        box.add_class(theme.INPUTS)
         return box
 
     def _input_widget(self, tensor):
@@ -321,7 +328,7 @@ class Debugger(widgets.VBox):
                 description=tensor.op.name,
                 continuous_update=False,
             )
-        widget.add_class("gv-input")
+        widget.add_class(theme.INPUT)
         widget.observe(lambda change, t=tensor: self._on_input(t, change["new"]), "value")
         return widget
 
@@ -331,7 +338,7 @@ class Debugger(widgets.VBox):
         try:
             self.set_input(tensor, json.loads(value) if isinstance(value, str) else value)
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='color:#c62828'>{html.escape(str(err))}</span>"
+            self.status.value = f"<span style='color:{theme.ERROR_COLOR}'>{html.escape(str(err))}</span>"
 
     def _sync_input_widget(self, tensor, array):
         widget = getattr(self, "input_widgets", {}).get(tensor)
@@ -368,10 +375,10 @@ class Debugger(widgets.VBox):
         for op, node, collapsed in self._nodes:
             if not collapsed:
                 texts[node] = self._node_lines(op, show)
-            elif op.type in LEAVES and op is not view.op:
+            elif op_def(op).is_leaf and op is not view.op:
                 continue  # a collapsed scope keeps its "scope / n ops" box; its ops set its class
-            pending = view.phase == "forward" and op.type not in LEAVES and op not in view.computed
-            state = "gv-current" if op is view.op else ("gv-pending" if pending else "")
+            pending = view.phase == "forward" and not op_def(op).is_leaf and op not in view.computed
+            state = theme.CURRENT if op is view.op else (theme.PENDING if pending else "")
             classes[node] = _strongest(classes.get(node), state)
         for edge, element in self._edges:
             state, lines = self._edge_style(view, edge, show)
@@ -404,12 +411,12 @@ class Debugger(widgets.VBox):
         if view.phase == "forward":
             pending = edge.dst not in view.computed
             if edge in self.trace.gradient_map.stopped:  # stopped paths say why at every step
-                return ("gv-pending" if pending else ""), self._edge_lines(edge, show)
-            return ("gv-pending" if pending else ""), [""] * len(lines)
+                return (theme.PENDING if pending else ""), self._edge_lines(edge, show)
+            return (theme.PENDING if pending else ""), [""] * len(lines)
         if edge.dst is view.op:
-            return "gv-edge-active", self._edge_lines(edge, show)
+            return theme.EDGE_ACTIVE, self._edge_lines(edge, show)
         done = self._processed(edge.dst, view)
-        return ("" if done else "gv-grad-pending"), self._edge_lines(edge, show)
+        return ("" if done else theme.GRAD_PENDING), self._edge_lines(edge, show)
 
     def _processed(self, op, view):
         position = self._position.get(op)  # in gradients()' processing order
@@ -418,7 +425,7 @@ class Debugger(widgets.VBox):
     def _reveal(self, view):
         def show(kind, key):
             if kind == "value":
-                return view.phase == "backward" or key.type in LEAVES or key in view.computed
+                return view.phase == "backward" or op_def(key).is_leaf or key in view.computed
             if view.phase == "forward":
                 return False
             if kind == "contribution":
@@ -459,7 +466,7 @@ class Debugger(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
         # Without a kernel (an HTML export) the initial drawing still shows.
-        bundle["text/html"] = f"<div class='gv-static'>{self._static_svg}</div>"
+        bundle["text/html"] = f"<div class='{theme.STATIC}'>{self._static_svg}</div>"
         return bundle
 
     def __repr__(self):
@@ -469,14 +476,14 @@ class Debugger(widgets.VBox):
 def _forward_panel(dbg, view):
     op = view.op
     inputs = "".join(
-        f"<tr><td>{html.escape(t.op.name)}</td><td class='gv-eq'>"
+        f"<tr><td>{html.escape(t.op.name)}</td><td class='{theme.EQ}'>"
         f"{theme.fmt_value(dbg.trace.value(t))}</td></tr>"
         for t in op.inputs
     )
     value = theme.fmt_value(dbg.trace.value(op.outputs[0])) if op.outputs else "—"
     return (
         f"<div><b>Forward</b> · {html.escape(op.name)} ({html.escape(op.type)}) computes "
-        f"<span class='gv-eq'>{html.escape(op.name)} = {value}</span></div>"
+        f"<span class='{theme.EQ}'>{html.escape(op.name)} = {value}</span></div>"
         f"<table><tr><th>input</th><th>value</th></tr>{inputs}</table>"
     )
 
@@ -488,13 +495,13 @@ def _backward_panel(dbg, view):
     y = html.escape(_y_name(dbg.trace))
     head = (
         f"<div><b>Backward</b> · {html.escape(step.op.name)} ({html.escape(step.op.type)}) · "
-        f"upstream grad <span class='gv-eq'>∂{y}/∂{html.escape(step.op.name)} = "
+        f"upstream grad <span class='{theme.EQ}'>∂{y}/∂{html.escape(step.op.name)} = "
         f"{upstream}</span></div>"
     )
     if not step.edges:
         return head + (
             f"<div>{html.escape(step.op.name)} is one of the xs: its gradient is "
-            f"final, <span class='gv-eq'>{upstream}</span></div>"
+            f"final, <span class='{theme.EQ}'>{upstream}</span></div>"
         )
     rows = "".join(_edge_row(step, es, show) for es in step.edges)
     return (
@@ -505,7 +512,7 @@ def _backward_panel(dbg, view):
 
 
 # When one drawn element stands for several ops or edges (a collapsed scope), the strongest wins.
-_RANK = {"gv-pending": 0, "gv-grad-pending": 0, "": 1, "gv-edge-active": 2, "gv-current": 2}
+_RANK = {theme.PENDING: 0, theme.GRAD_PENDING: 0, "": 1, theme.EDGE_ACTIVE: 2, theme.CURRENT: 2}
 
 
 def _strongest(old, new):
@@ -531,8 +538,8 @@ def _edge_row(step, es, show):
         before, after, axes = es.broadcast
         product += f" (summed over axes {list(axes)}: {before}→{after})"
     return (
-        f"<tr><td>{name}</td><td class='gv-eq'>{html.escape(es.formula)}</td>"
-        f"<td class='gv-eq'>{html.escape(product)}</td></tr>"
+        f"<tr><td>{name}</td><td class='{theme.EQ}'>{html.escape(es.formula)}</td>"
+        f"<td class='{theme.EQ}'>{html.escape(product)}</td></tr>"
     )
 
 
@@ -559,9 +566,9 @@ def _guess_line(dbg, view):
         return "<div>Predict the contribution, type it below and press Check.</div>"
     guess, ok = dbg.guesses[view.index]
     mark = (
-        "<span class='gv-ok'>✓ within tolerance</span>"
+        f"<span class='{theme.OK}'>✓ within tolerance</span>"
         if ok
-        else "<span class='gv-bad'>✗ not within tolerance</span>"
+        else f"<span class='{theme.BAD}'>✗ not within tolerance</span>"
     )
     return f"<div>Your guess {theme.fmt_value(guess)}: {mark}</div>"
 
@@ -576,6 +583,22 @@ def _text_of(markup):
     text = re.sub(r"</(tr|div|li|table)>", "\n", text)
     text = re.sub(r"</t[dh]>", "  ", text)
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _check_source(ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected):
+    """The graph of what a Debugger steps through, once its engine arguments are valid: one
+    BackpropTrace alone, or ys and xs with trace_backward's arguments."""
+    if isinstance(ys, BackpropTrace):
+        given = {"xs": xs, "feed_dict": feed_dict, "grad_ys": grad_ys, "session": session}
+        given.update(stop_gradients=stop_gradients, aggregation_method=aggregation_method)
+        extra = [name for name, value in given.items() if value is not None]
+        extra += ["unconnected_gradients"] if unconnected != "none" else []
+        if extra:
+            raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
+        return ys.graph
+    if xs is None:
+        raise TypeError("Debugger() needs xs (or one BackpropTrace)")
+    return check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
 
 
 def _descendants(box):

@@ -89,3 +89,14 @@ def test_the_optimizers_gradient_ops_are_reused_not_built_again(fresh_graph):
     result = gv.find_nonfinite(loss, [w], feed_dict={x: 0.0}, session=sess)
     assert result.op.name == "Log"
     assert len(fresh_graph.get_operations()) == before
+
+
+def test_the_backward_scan_counts_gradient_ops_on_cut_edges():
+    """log(x)'s gradient towards x is built, then cut (x is not an x of the call): its ops ran, so
+    the scan counts them (11 ops, as notebook 05 prints)."""
+    with gv.Graph().as_default():
+        x = gv.placeholder("float32", [], name="x")
+        w = gv.Variable(2.0, name="w")
+        loss = gv.square(w * gv.log(x, name="log_x"), name="loss")
+        result = gv.find_nonfinite(loss, [w], feed_dict={x: 0.0})
+    assert (result.op.name, result.position, result.scanned) == ("log_x", 3, 11)

@@ -328,3 +328,39 @@ def test_collapsed_scope_is_highlighted_and_keeps_its_label():
     assert element(dbg, "e_s_layer1__s_layer2")[0] == "edge gv-edge-active"
     dbg.goto(step_of(dbg, "layer0/W"))  # an x inside a collapsed scope lights its box
     assert current(dbg) == ["s_layer0"]
+
+
+def test_debugger_of_a_trace_steps_through_the_same_pass():
+    ex = linreg()
+    with ex.graph.as_default():
+        trace = gv.trace_backward(ex.cost, [ex.W, ex.b], feed_dict=ex.feed)
+        from_trace = gv.Debugger(trace)
+        from_args = gv.Debugger(ex.cost, [ex.W, ex.b], feed_dict=ex.feed)
+    assert from_trace.num_steps == from_args.num_steps
+    from_trace.last(), from_args.last()
+    assert from_trace.panel_text == from_args.panel_text
+    assert np.allclose(from_trace.trace.grads, [W_GRAD, B_GRAD])
+    from_trace.set_input(ex.W, 0.0)  # the caller's trace and session keep their values
+    assert np.isclose(trace.grads[0], W_GRAD)
+    with pytest.raises(TypeError, match="Debugger\\(trace\\) takes no xs"):
+        gv.Debugger(trace, [ex.W])
+
+
+def test_debugger_takes_aggregation_method_and_unconnected_gradients():
+    ex = a_plus_2a()
+    with ex.graph.as_default():
+        z = gv.constant(1.0, name="z")
+        dbg = gv.Debugger(
+            ex.y,
+            [ex.a, z],
+            aggregation_method=gv.AggregationMethod.EXPERIMENTAL_TREE,
+            unconnected_gradients="zero",
+        )
+    assert dbg.trace.gradient_map.aggregation_method == gv.AggregationMethod.EXPERIMENTAL_TREE
+    assert dbg.trace.grads[0] == 3.0 and dbg.trace.grads[1] == 0.0
+
+
+def test_draw_trace_rejects_what_is_not_a_trace():
+    ex = linreg()
+    with pytest.raises(TypeError, match="BackpropTrace"):
+        gv.draw_trace(ex.cost)

@@ -3,9 +3,10 @@
 import numpy as np
 
 from .. import validate
+from ..dtypes import as_dtype
 from ..graph import Tensor
 from . import array, custom, math, nn, reduce, state  # noqa: F401  (registers every op)
-from .array import AddN, Cast, Identity, Reshape, StopGradient, Transpose, Where
+from .array import AddN, Cast, Identity, Reshape, StopGradient, Take, Transpose, Where
 from .math import (
     Abs,
     Add,
@@ -74,11 +75,47 @@ def stop_gradient(input, name=None):  # noqa: A002 (TensorFlow's argument name)
 
 def cast(x, dtype, name=None):
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
-    from ..dtypes import as_dtype
-
     if dtype is None:
         raise TypeError("cast: dtype is None; pass the dtype to cast to, such as gv.float32")
     return Cast(x, dtype=as_dtype(dtype), name=name)
 
 
 softmax = nn.softmax
+
+
+def _install_operators():
+    """Python operators on Tensors build these ops, named as TensorFlow names them ("add", "mul",
+    "truediv", ...); the ops install them, so the graph module needs no op (autograd's boxes)."""
+
+    def binary(opdef, name):
+        return (
+            lambda self, other: opdef(self, other, name=name),
+            lambda self, other: opdef(other, self, name=name),
+        )
+
+    for method, opdef, name in (
+        ("add", Add, "add"),
+        ("sub", Sub, "sub"),
+        ("mul", Mul, "mul"),
+        ("pow", Pow, "pow"),
+        ("matmul", MatMul, "matmul"),
+    ):
+        forward, reflected = binary(opdef, name)
+        setattr(Tensor, f"__{method}__", forward)
+        setattr(Tensor, f"__r{method}__", reflected)
+    Tensor.__truediv__ = lambda self, other: truediv(self, other)
+    Tensor.__rtruediv__ = lambda self, other: truediv(other, self)
+    Tensor.__neg__ = lambda self: Neg(self, name="Neg")
+    Tensor.__getitem__ = _getitem
+
+
+def _getitem(tensor, index):
+    if not isinstance(index, int | np.integer) or isinstance(index, bool | np.bool_):
+        raise TypeError(
+            f"Tensor '{tensor.name}' can be indexed by a single integer only, "
+            f"got {type(index).__name__} {index!r}"
+        )
+    return Take(tensor, index=int(index), name="strided_slice")
+
+
+_install_operators()

@@ -214,7 +214,15 @@ class ExpandDims:
         return [ReshapeLike(grad, op.inputs[0])]
 
 
-@register_op("SumToShape", label="Σ↓", partials=("1",), typed=(0,), shape_only=(1,), aliasing=True)
+@register_op(
+    "SumToShape",
+    label="Σ↓",
+    partials=("1",),
+    typed=(0,),
+    shape_only=(1,),
+    aliasing=True,
+    undoes_broadcast=True,
+)
 class SumToShape:
     """Sums `x` over the axes that broadcasting added or stretched, back to `like`'s shape."""
 

@@ -2,11 +2,19 @@
 
 import functools
 
-from ..graph import Tensor, convert_to_tensor, graph_of
+from ..graph import Tensor, graph_of
 from .registry import apply_op, register_op
+from .state import convert_to_tensor
 
 
-@register_op("CustomGradient", label="custom ∇", partials=("user's grad_fn",), typed=(), aliasing=True)
+@register_op(
+    "CustomGradient",
+    label="custom ∇",
+    partials=("user's grad_fn",),
+    typed=(),
+    aliasing=True,
+    custom_gradient=True,
+)
 class CustomGradient:
     """Passes f's output through; its gradient is the user's `grad_fn`, and nothing flows back
     through the ops inside f (TensorFlow's IdentityN with a gradient override)."""

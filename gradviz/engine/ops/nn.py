@@ -3,10 +3,11 @@ each draws as one collapsible box and its gradient is the chain rule through its
 
 import contextlib
 
-from ..graph import convert_to_tensor, graph_of
+from ..graph import graph_of
 from .array import StopGradient
 from .math import Exp, Log, Relu, Sigmoid, Tanh
 from .reduce import reduce_max, reduce_sum
+from .state import convert_to_tensor
 
 relu, sigmoid, tanh = Relu, Sigmoid, Tanh
 

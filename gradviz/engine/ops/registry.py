@@ -11,7 +11,9 @@
 
 `register_op` turns the class into an `OpDef`, which is also the op's builder function:
 ``Mul(a, b, name="m")`` adds a "Mul" operation to the graph. Nothing outside this package
-names an op type: the session asks the registry for kernels, `gradients()` for gradient functions.
+names an op type: the session asks the registry for kernels, `gradients()` for gradient functions,
+and the trace and the drawings ask an op's declaration what it is (`role`, `undoes_broadcast`,
+`custom_gradient`) through `op_def(op)`.
 """
 
 import inspect
@@ -28,6 +30,11 @@ NO_GRADIENT_DEFINED = "no gradient defined"
 INTEGER = "integer tensor"
 UNREACHED = "does not reach any x"
 NOTHING_ARRIVED = "no gradient arrives here"
+
+# What an op is to the debugger, declared on the op (`role=`): the leaves, whose values are known
+# before the forward pass starts, and "group" (NoOp), which has no value to show.
+PLACEHOLDER, VARIABLE, CONSTANT, GROUP = "placeholder", "variable", "constant", "group"
+LEAF_ROLES = (PLACEHOLDER, VARIABLE, CONSTANT)
 
 OPS = {}  # op type -> OpDef
 GRADIENTS = {}  # gradient type -> gradient function (op, *upstream_grads) -> input grads
@@ -54,6 +61,19 @@ class OpDef:
     # (ZerosLike's x, BroadcastLike's `like`): the session folds the op once those are known
     shape_only: tuple = ()
     aliasing: bool = False  # the output may be an array stored elsewhere (a view, a variable)
+    role: str | None = None  # PLACEHOLDER, VARIABLE, CONSTANT or GROUP; None for a computation
+    undoes_broadcast: bool = False  # sums a gradient back to an input's shape (SumToShape)
+    custom_gradient: bool = False  # its gradient is a user's grad_fn (gv.custom_gradient)
+
+    @property
+    def is_leaf(self):
+        """A placeholder, variable or constant: its value is known before the forward pass."""
+        return self.role in LEAF_ROLES
+
+    @property
+    def has_value(self):
+        """False for a group (NoOp): it runs, but there is nothing to show or fetch."""
+        return self.role != GROUP
 
     def __call__(self, *args, name=None, **kwargs):
         if not kwargs and len(args) == len(self.inputs) and not self.variadic:
@@ -87,11 +107,17 @@ def register_op(
     no_gradient=None,
     shape_only=(),
     aliasing=False,
+    role=None,
+    undoes_broadcast=False,
+    custom_gradient=False,
 ):
     """Class decorator: declare an op (see the module docstring). `no_gradient` gives the reason
     a gradient never passes this op type; otherwise the class must define `gradient`.
     `aliasing=True` marks an op whose output may share memory with an input or with session
     state (a numpy view, a variable's value): the session copies such a value when it is fetched.
+    `role` says what the op is to the debugger (PLACEHOLDER, VARIABLE, CONSTANT, GROUP);
+    `undoes_broadcast` marks the op that sums a gradient back to an input's shape, and
+    `custom_gradient` the op whose gradient is a user's function.
 
     `forward` may also be a C function taking the inputs positionally (``forward = np.sin``,
     ``forward = operator.add``, which is numpy's ``x + y``), with the input names in the class's
@@ -125,6 +151,9 @@ def register_op(
             stateful=stateful,
             shape_only=tuple(shape_only),
             aliasing=aliasing,
+            role=role,
+            undoes_broadcast=undoes_broadcast,
+            custom_gradient=custom_gradient,
         )
         OPS[op_type] = opdef
         if "gradient" in cls.__dict__:
@@ -136,6 +165,11 @@ def register_op(
         return opdef
 
     return declare
+
+
+def op_def(op):
+    """The declaration of `op` (an Operation): what the trace and the drawings ask about it."""
+    return OPS[op.type]
 
 
 class RegisterGradient:

@@ -9,12 +9,12 @@ import numpy as np
 
 from .. import dtypes, validate
 from ..errors import FailedPreconditionError, InvalidArgumentError
-from ..graph import Tensor, convert_to_tensor, get_default_graph
+from ..graph import Operation, Tensor, get_default_graph
 from ..shape import TensorShape
-from .registry import apply_op, register_op
+from .registry import CONSTANT, GROUP, PLACEHOLDER, VARIABLE, apply_op, register_op
 
 
-@register_op("Const", label="const", no_gradient="constant", aliasing=True)
+@register_op("Const", label="const", no_gradient="constant", aliasing=True, role=CONSTANT)
 class Const:
     def forward(*, value):
         return value
@@ -26,7 +26,9 @@ class Const:
         return value.dtype
 
 
-@register_op("Placeholder", label="placeholder", no_gradient="placeholder", aliasing=True)
+@register_op(
+    "Placeholder", label="placeholder", no_gradient="placeholder", aliasing=True, role=PLACEHOLDER
+)
 class Placeholder:
     def forward(*, dtype, shape):
         raise AssertionError("placeholders are fed, never computed")
@@ -38,7 +40,9 @@ class Placeholder:
         return dtype
 
 
-@register_op("VariableV2", label="variable", stateful=True, no_gradient="variable", aliasing=True)
+@register_op(
+    "VariableV2", label="variable", stateful=True, no_gradient="variable", aliasing=True, role=VARIABLE
+)
 class VariableV2:
     def forward(state, pending, *, var, dtype, shape):
         try:
@@ -70,7 +74,7 @@ class Assign:
         return value
 
 
-@register_op("NoOp", label="group", no_gradient="no output")
+@register_op("NoOp", label="group", no_gradient="no output", role=GROUP)
 class NoOp:
     def forward():
         return None
@@ -85,6 +89,23 @@ class NoOp:
 def constant_in(graph, value, dtype, name):
     array = dtypes.to_array(value, dtype, f"constant '{name}'")
     return apply_op("Const", [], {"value": array}, name=name, graph=graph)
+
+
+def convert_to_tensor(value, dtype=None, name="Const", graph=None):
+    """A Tensor for `value`: a Tensor is returned as is, anything else becomes a constant."""
+    if isinstance(value, Tensor):
+        if dtype is not None and value.dtype != dtypes.as_dtype(dtype):
+            raise TypeError(
+                f"Tensor '{value.name}' has dtype {value.dtype.name}, "
+                f"but {dtypes.as_dtype(dtype).name} is required here."
+            )
+        return value
+    if isinstance(value, Operation):
+        where = "" if name == "Const" else f" (as {name})"
+        raise TypeError(
+            f"Operation '{value.name}' has no value; pass one of its outputs, '{value.name}:0'{where}."
+        )
+    return constant_in(graph or get_default_graph(), value, dtype, name)
 
 
 def constant(value, dtype=None, shape=None, name="Const"):
@@ -167,9 +188,9 @@ class Variable(Tensor):
 
     def load(self, value, session=None):
         """Write `value` into the variable in `session` (the default one if None)."""
-        from ..session import _session_for
+        from ..session import session_for  # here: the session module imports this one
 
-        _session_for(session, self).load_variable(self, value)
+        session_for(self.graph, session, self).load_variable(self, value)
 
     def __repr__(self):
         return f"<gradviz.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
