@@ -73,16 +73,20 @@ class Ref:
     name: str
 
     def resolve(self, world):
-        return {
-            "x": world.x,
-            "W": world.W,
-            "b": world.b,
-            "h": world.h,
-            "loss": world.loss,
-            "other": world.other,
-            "x.op": world.x.op,
-            "sess": world.sess,
-        }[self.name]
+        return (
+            {
+                "x": world.x,
+                "W": world.W,
+                "b": world.b,
+                "h": world.h,
+                "loss": world.loss,
+                "other": world.other,
+                "x.op": world.x.op,
+                "sess": world.sess,
+            }[self.name]
+            if self.name != "trace"
+            else world.trace_
+        )
 
 
 def resolve(value, world):
@@ -655,6 +659,44 @@ def _make_entries():
             builds=True,
         )
     )
+    add(
+        Entry(
+            "draw_trace",
+            lambda w, trace, rankdir, collapse, explain: gv.draw_trace(
+                trace, rankdir=rankdir, collapse=collapse, explain=explain
+            ),
+            {"trace": Ref("trace"), "rankdir": "TB", "collapse": None, "explain": Ref("W")},
+            {
+                "trace": (JUNK, _words("trace")),
+                "rankdir": (JUNK, _words("rankdir")),
+                "collapse": (JUNK, _words("collapse")),
+                "explain": (JUNK, _words("explain")),
+            },
+        )
+    )
+    add(
+        Entry(
+            "Debugger(trace)",
+            lambda w, trace, feed_dict, tolerance: gv.Debugger(
+                trace, feed_dict=feed_dict, tolerance=tolerance
+            ),
+            {"trace": Ref("trace"), "feed_dict": None, "tolerance": 0.1},
+            {
+                "trace": (JUNK, _words("ys", "graph", "xs", "trace")),
+                "feed_dict": (FEEDS, _words("feed_dict", "trace")),
+                "tolerance": (NUMBERS, _words("tolerance")),
+            },
+        )
+    )
+    add(
+        Entry(
+            "hessians",
+            lambda w, ys, xs: gv.hessians(ys, xs),
+            {"ys": Ref("loss"), "xs": [Ref("b")]},
+            {"ys": (JUNK, _words("ys", "graph")), "xs": (JUNK, _words("xs", "graph", "shape"))},
+            builds=True,
+        )
+    )
     # summaries, monitor, checks
     add(
         Entry(
@@ -796,11 +838,12 @@ def _fuzz_one(call):
     with world.graph.as_default():
         if name.startswith("Debugger."):
             _debugger(world)  # built first: the call under test is the method
-        if name.startswith("trace."):
-            world.trace_ = world.trace()
+        if "trace" in name:
+            world.trace_ = world.trace()  # built first: the call under test reads it
         before = world.snapshot()
         index_before = getattr(getattr(world, "debugger", None), "index", None)
         args = _arguments(world, entry, slot, junk)
+        result = None
         try:
             result = entry.call(world, **args)
         except ALLOWED as err:
@@ -827,6 +870,8 @@ def _fuzz_one(call):
             assert world.sess.run(world.loss, world.feed) == world.expected
         if getattr(world, "debugger", None) is not None:
             world.debugger.close()
+        if isinstance(result, gv.Debugger):
+            result.close()
 
 
 def test_every_public_entry_point_fails_cleanly():
