@@ -215,6 +215,9 @@ def test_gradient_summary_rejects_complex_and_survives_huge_values():
     assert row.mean_abs == 1e308 and row.max_abs == 1e308 and row.mean == 0.0
     assert row.norm == pytest.approx(np.sqrt(2) * 1e308) and not row.nonfinite
     assert gv.gradient_summary({"small": np.array([3.0, -4.0])})["small"].mean_abs == 3.5
+    monitor = gv.GradientMonitor(names=["big"])
+    monitor.record(0, [np.array([1e308, -1e308])])
+    assert monitor.history("mean_abs", "big")[0] == 1e308 and not monitor.history("nonfinite", "big")[0]
 
 
 @pytest.mark.parametrize(
