@@ -353,30 +353,8 @@ def _make_entries():
             builds=True,
         )
     )
-    add(
-        Entry(
-            "matmul",
-            lambda w, a, b: gv.matmul(a, b),
-            {"a": Ref("x"), "b": Ref("W")},
-            {
-                "a": (JUNK, TENSOR_WORDS + ("matmul", "dimension", "rank", "type")),
-                "b": (JUNK, TENSOR_WORDS + ("matmul", "dimension", "rank", "type")),
-            },
-            builds=True,
-        )
-    )
-    add(
-        Entry(
-            "multiply",
-            lambda w, x, y: gv.multiply(x, y),
-            {"x": Ref("x"), "y": 2.0},
-            {
-                "x": (JUNK, TENSOR_WORDS + ("mul", "dimension", "type")),
-                "y": (JUNK, TENSOR_WORDS + ("mul", "dimension", "type")),
-            },
-            builds=True,
-        )
-    )
+    add(_two_inputs("matmul", gv.matmul, {"a": Ref("x"), "b": Ref("W")}, "matmul", "dimension", "rank"))
+    add(_two_inputs("multiply", gv.multiply, {"x": Ref("x"), "y": 2.0}, "mul", "dimension"))
     add(
         Entry(
             "Tensor[index]",
@@ -395,20 +373,9 @@ def _make_entries():
             builds=True,
         )
     )
-    add(
-        Entry(
-            "softmax_xent",
-            lambda w, labels, logits: gv.nn.softmax_cross_entropy_with_logits(
-                labels=labels, logits=logits
-            ),
-            {"labels": Ref("h"), "logits": Ref("h")},
-            {
-                "labels": (JUNK, TENSOR_WORDS + ("labels", "dimension", "type", "pass")),
-                "logits": (JUNK, TENSOR_WORDS + ("logits", "dimension", "type", "pass")),
-            },
-            builds=True,
-        )
-    )
+    xent = gv.nn.softmax_cross_entropy_with_logits
+    valid = {"labels": Ref("h"), "logits": Ref("h")}
+    add(_two_inputs("softmax_xent", xent, valid, "labels", "logits", "dimension", "pass", keywords=True))
     add(
         Entry(
             "gradients",
@@ -782,6 +749,16 @@ def _make_entries():
         )
     )
     return {entry.name: entry for entry in e}
+
+
+def _two_inputs(name, op, valid, *words, keywords=False):
+    """An op of two tensor inputs (named as in `valid`), either of which may be malformed."""
+
+    def call(world, **args):
+        return op(**args) if keywords else op(*args.values())
+
+    slots = {arg: (JUNK, TENSOR_WORDS + ("type", *words)) for arg in valid}
+    return Entry(name, call, valid, slots, builds=True)
 
 
 def _new_xs(world, args):
