@@ -55,6 +55,10 @@ class Graph:
 
     def name_scope(self, name):
         """Prefix op names with `name/`; a second scope of the same name becomes `name_1/`."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError(
+                f"name_scope: name must be a string or None, got {type(name).__name__} {name!r}"
+            )
         return _NameScope(self, name)
 
     @contextlib.contextmanager

@@ -18,6 +18,7 @@ from . import dtypes
 from .errors import InvalidArgumentError, OpError
 from .graph import Operation, Tensor, get_default_graph, walk
 from .ops.registry import GROUP, OPS, PLACEHOLDER
+from .validate import check_graph
 
 _local = threading.local()
 
@@ -29,7 +30,7 @@ class Session:
     """
 
     def __init__(self, graph=None, target="", config=None):
-        self.graph = graph if graph is not None else get_default_graph()
+        self.graph = check_graph(graph) if graph is not None else get_default_graph()
         self._state = {}  # variable op name -> numpy value
         self._plans = {}  # (fetched elements, fed tensors) -> Plan
         self._calls = {}  # _call_key(fetches, feed_dict) -> (Plan, rebuild)

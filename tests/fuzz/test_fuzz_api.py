@@ -449,6 +449,63 @@ def _make_entries():
             mutates=True,
         )
     )
+    add(
+        Entry(
+            "softmax",
+            lambda w, logits, axis: gv.softmax(logits, axis),
+            {"logits": Ref("h"), "axis": -1},
+            {"logits": (JUNK, TENSOR_WORDS + ("type",)), "axis": (AXES, _words("axis", "dimension"))},
+            builds=True,
+        )
+    )
+    add(
+        Entry(
+            "where",
+            lambda w, condition, x, y: gv.where(condition, x, y),
+            {"condition": np.array([True, False]), "x": Ref("b"), "y": Ref("b")},
+            {
+                arg: (JUNK, TENSOR_WORDS + ("condition", "type", "dimension"))
+                for arg in ("condition", "x", "y")
+            },
+            builds=True,
+        )
+    )
+    add(
+        Entry(
+            "group",
+            lambda w, inputs: (
+                gv.group(*inputs) if isinstance(inputs, list | tuple) else gv.group(inputs)
+            ),
+            {"inputs": [Ref("h"), Ref("x.op")]},
+            {"inputs": (JUNK, _words("group", "inputs"))},
+            builds=True,
+        )
+    )
+    add(
+        Entry(
+            "variables_initializer",
+            lambda w, var_list: gv.variables_initializer(var_list),
+            {"var_list": [Ref("W")]},
+            {"var_list": (JUNK, _words("var_list"))},
+            builds=True,
+        )
+    )
+    add(
+        Entry(
+            "Session()",
+            lambda w, graph: gv.Session(graph),
+            {"graph": None},
+            {"graph": (JUNK, _words("graph"))},
+        )
+    )
+    add(
+        Entry(
+            "name_scope",
+            lambda w, name: _enter_and_leave(w.graph.name_scope(name)),
+            {"name": "layer"},
+            {"name": (NAMES, _words("name"))},
+        )
+    )
     # optimizer
     opt = gv.train.GradientDescentOptimizer
     add(
@@ -749,6 +806,11 @@ def _make_entries():
         )
     )
     return {entry.name: entry for entry in e}
+
+
+def _enter_and_leave(context):
+    with context as entered:
+        return entered
 
 
 def _two_inputs(name, op, valid, *words, keywords=False):

@@ -224,11 +224,21 @@ def trainable_variables(graph=None):
 
 def group(*inputs, name="group"):
     """One op that runs all `inputs` (ops or tensors)."""
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor | Operation):
+            raise TypeError(
+                f"group: inputs[{i}] must be an Operation or a Tensor, got {validate.describe(x)}"
+            )
     ops = [x.op if isinstance(x, Tensor) else x for x in inputs]
     return apply_op("NoOp", [], name=name, control_inputs=ops).op
 
 
 def variables_initializer(var_list, name="init"):
+    if isinstance(var_list, Tensor) or not isinstance(var_list, list | tuple):
+        raise TypeError(f"var_list must be a list of gv.Variables, got {validate.describe(var_list)}")
+    for i, v in enumerate(var_list):
+        if not isinstance(v, Variable):
+            raise TypeError(f"var_list[{i}] must be a gv.Variable, got {validate.describe(v)}")
     return group(*[v.initializer for v in var_list], name=name)
 
 
