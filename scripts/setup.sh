@@ -27,6 +27,8 @@ if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   echo "setup: installing Python packages" >&2
   "$venv/bin/pip" install -q --upgrade pip >/dev/null
   "$venv/bin/pip" install -q -e "$root[dev]"
+  # gradviz.torch's tests run against PyTorch itself: the CPU build, exactly this version.
+  "$venv/bin/pip" install -q torch==2.13.0
   touch "$stamp"
 fi
 # The notebooks' kernel `python3` must be this venv's python (an absolute path in the kernelspec,

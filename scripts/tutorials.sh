@@ -9,7 +9,9 @@ if [ "${1:-}" = "--execute" ]; then
   for nb in [0-9]*.ipynb; do
     echo "executing $nb" >&2
     # No per-cell timestamps: re-running a tutorial changes only what its outputs change.
-    jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False "$nb"
+    # No widget state either: a stored notebook keeps its static pictures, never stale widget models.
+    jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False \
+      --ExecutePreprocessor.store_widget_state=False "$nb"
   done
 else
   exec jupyter lab "$@"

@@ -6,7 +6,7 @@ from ..engine.graph import ancestors, as_list, graph_of
 from ..engine.ops.registry import op_def
 from ..engine.validate import check_feed_dict, check_session, check_tensors, check_ys_xs
 from . import pictures
-from .trace import gradient_tensors
+from .trace import GraphTrace, gradient_tensors
 
 
 def gradient_map_for(ys, xs):
@@ -71,3 +71,10 @@ def draw_highlighted(context, highlight, **kwargs):
         highlight=highlight,
         **kwargs,
     )
+
+
+def draw_graded(context, highlight, graded, **kwargs):
+    """The backward drawing of a check's `context` (its gradient_map, feed_dict, session), with
+    ops highlighted and `graded` edges ({Edge key: (ok, note)}) painted right or wrong."""
+    trace = GraphTrace(context["gradient_map"], context.get("feed_dict"), context.get("session"))
+    return pictures.render("draw_trace", trace, highlight=highlight, graded=graded, **kwargs)

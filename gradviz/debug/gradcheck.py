@@ -2,7 +2,8 @@
 
     report = gv.check_gradients(loss, [W, b], feed_dict={X: x})
     report.failures          # [OpCheck for the op whose gradient is wrong], with its relative error
-    report.draw()            # the graph with the failing ops highlighted
+    report.edges             # one EdgeCheck per input edge: which contribution is right or wrong
+    report.draw()            # the backward drawing, every checked edge painted right or wrong
 
 For each op on the backward path, in turn and alone:
   1. a fixed random upstream gradient v (seeded) is fed in place of the op's upstream gradient, and
@@ -30,12 +31,29 @@ from ..engine.session import session_for
 from ..engine.validate import check_int, check_number
 from ..format import fmt_number, text_table
 from . import pictures
-from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
+from ._graph import check_call, draw_graded, evaluate_ops, execution_order, gradient_map_for
 
 TOLERANCE = 1e-2
 DELTA = 1e-6
 MAX_ENTRIES = 32
 _FLOOR_FRACTION = 1e-3
+
+
+@dataclass
+class EdgeCheck:
+    """The check of one contribution: what an op's gradient sends back along one input edge."""
+
+    edge: object  # Edge (src tensor -> op input index)
+    max_error: float  # nan if no entry could be compared
+    compared: int
+    skipped: int
+    ok: bool
+    worst: tuple | None = None  # (flat index, analytic, numeric) of the largest error
+
+    @property
+    def name(self):
+        """ "x:0 → my_square": the edge as the drawing shows it."""
+        return f"{self.edge.src.name} → {self.edge.dst.name}"
 
 
 @dataclass
@@ -48,6 +66,7 @@ class OpCheck:
     skipped: int  # entries at a kink or with non-finite values
     ok: bool
     worst: tuple | None = None  # (input name, flat index, analytic, numeric) of the largest error
+    inputs: list = field(default_factory=list)  # one EdgeCheck per checked input edge
 
     @property
     def name(self):
@@ -84,6 +103,11 @@ class GradientCheck:
     def ok(self):
         return not self.failures
 
+    @property
+    def edges(self):
+        """Every checked input edge, op by op; `[e for e in report.edges if not e.ok]` are wrong."""
+        return [e for check in self.checks for e in check.inputs]
+
     def __getitem__(self, name):
         for check in self.checks:
             if check.name == name:
@@ -102,11 +126,21 @@ class GradientCheck:
         return pictures.render("gradcheck_html", self)
 
     def draw(self, **kwargs):
-        """The forward graph with every failing op highlighted and its relative error."""
+        """The backward drawing of the checked gradients: each checked edge painted right (green,
+        ✓) or wrong (red, ✗) with its relative error, each failing op highlighted. `kwargs` are
+        `draw_trace`'s (collapse, rankdir, title, ...)."""
         highlight = {
             c.name: f"wrong gradient: rel. error {fmt_number(c.max_error)}" for c in self.failures
         }
-        return draw_highlighted(self.context, highlight, **kwargs)
+        graded = {e.edge.key: (e.ok, _edge_note(e)) for e in self.edges}
+        return draw_graded(self.context, highlight, graded, **kwargs)
+
+
+def _edge_note(check):
+    if not check.compared:
+        return "? not compared (a kink or non-finite)"
+    error = f"rel. error {fmt_number(check.max_error)}"
+    return f"✓ {error}" if check.ok else f"✗ wrong: {error}"
 
 
 def check_gradients(
@@ -135,7 +169,7 @@ def check_gradients(
         values = evaluate_ops(forward, feed_dict, session)
         checker = _Checker(gmap, values, session, feed_dict, tolerance, delta, max_entries, seed)
         ops = sorted((op for op in gmap.order if checker.checkable(op)), key=lambda op: op.index)
-        context = {"ys": ys, "feed_dict": feed_dict, "session": session}
+        context = {"ys": ys, "feed_dict": feed_dict, "session": session, "gradient_map": gmap}
         return GradientCheck([checker.check(op) for op in ops], tolerance, context)
 
 
@@ -203,6 +237,7 @@ class _Checker:
         return np.sort(np.append(sample, largest))
 
     def _verdict(self, op, edges, results):
+        inputs = [self._edge_verdict(e, *r) for e, r in zip(edges, results)]
         errors = np.concatenate([r[0] for r in results]) if results else np.array([])
         skipped = sum(r[1] for r in results)
         max_error = float(errors.max()) if errors.size else float("nan")
@@ -212,7 +247,12 @@ class _Checker:
             flat, a, n = results[i][2]
             worst = (edges[i].src.name, flat, a, n)
         ok = not errors.size or max_error <= self.tolerance
-        return OpCheck(op, max_error, int(errors.size), skipped, bool(ok), worst)
+        return OpCheck(op, max_error, int(errors.size), skipped, bool(ok), worst, inputs)
+
+    def _edge_verdict(self, edge, errors, skipped, worst):
+        max_error = float(errors.max()) if errors.size else float("nan")
+        ok = not errors.size or max_error <= self.tolerance
+        return EdgeCheck(edge, max_error, int(errors.size), skipped, bool(ok), worst)
 
 
 def _float64(value):
@@ -265,7 +305,7 @@ def _kernel(op):
 
     def run(inputs):
         out = opdef.forward(*inputs, **attrs)
-        out = out if opdef.num_outputs > 1 else (out,)
+        out = (out,) if opdef.num_outputs == 1 else out
         return [np.array(o, dtype=np.float64 if np.asarray(o).dtype.kind == "f" else None) for o in out]
 
     return run

@@ -233,6 +233,30 @@ class GradientMonitor:
             writer.writerow(table)
             writer.writerows(zip(*[map(_cell, column) for column in table.values()]))
 
+    def to_tensorboard(self, logdir, prefix="gradients"):
+        """Write the recorded history as TensorBoard scalars, one per tensor and statistic
+        (``gradients/<name>/<stat>``, the flags as 0/1), at the recorded steps. Returns the
+        event file's directory: ``tensorboard --logdir <logdir>``."""
+        from tensorboard.compat.proto import summary_pb2
+
+        from ..engine.summary import FileWriter
+
+        table = self.to_dict()
+        columns = [*STATS, *FLAGS, *_P_COLUMNS]
+        rows = itertools.groupby(range(len(table["step"])), key=lambda i: table["step"][i])
+        with FileWriter(logdir) as writer:
+            for step, block in rows:
+                values = [
+                    summary_pb2.Summary.Value(
+                        tag=f"{prefix}/{table['name'][i]}/{c}", simple_value=float(table[c][i])
+                    )
+                    for i in block
+                    for c in columns
+                    if math.isfinite(float(table[c][i]))
+                ]
+                writer.add_summary(summary_pb2.Summary(value=values), step)
+        return str(logdir)
+
     @classmethod
     def from_csv(cls, path, vanishing=None, exploding=None, tiny=None):
         """A monitor holding the history written by `to_csv` (ready to plot; no tensors to fetch)."""

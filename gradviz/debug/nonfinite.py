@@ -17,7 +17,9 @@ import numpy as np
 from ..engine.graph import as_list
 from ..engine.session import session_for
 from ..format import fmt_value
+from . import pictures
 from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
+from .trace import BackpropTrace
 
 
 @dataclass
@@ -36,6 +38,7 @@ class NonfiniteResult:
     position: int = 0  # 1-based place of `op` in the execution order
     scanned: int = 0  # ops scanned
     context: dict = field(default_factory=dict, repr=False)  # ys, feed_dict, session for draw()
+    path: list = field(default_factory=list)  # node names from `op` to the loss (a trace's search)
 
     def __bool__(self):
         return self.op is not None
@@ -57,6 +60,8 @@ class NonfiniteResult:
             "  inputs:" if self.inputs else "  inputs: none",
         ]
         lines += [f"    {name} = {fmt_value(value)}" for name, value in self.inputs.items()]
+        if self.path:
+            lines.append("  path to the loss: " + " → ".join(self.path))
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -77,6 +82,8 @@ class NonfiniteResult:
         """The forward graph with the culprit highlighted (gradviz.viz.dot.draw)."""
         target = self.highlighted_op() if self else None
         highlight = {} if target is None else {target.name: self.note()}
+        if "trace" in self.context:
+            return pictures.render("draw_trace", self.context["trace"], highlight=highlight, **kwargs)
         return draw_highlighted(self.context, highlight, **kwargs)
 
 
@@ -96,6 +103,8 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
     The backward pass reuses the gradient ops an earlier plain ``gradients(ys, xs)`` call built
     (an optimizer's, say), else builds them. The session defaults as in trace_backward.
     """
+    if isinstance(ys, BackpropTrace):
+        return _in_trace(ys)
     graph = check_call(ys, xs, feed_dict, session)
     session = session_for(graph, session)
     with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
@@ -113,6 +122,53 @@ def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
                 op, phase, values[bad], inputs, owner, position, len(ordered), context
             )
     return NonfiniteResult(scanned=len(ordered), context=context)
+
+
+def _in_trace(trace):
+    """The first forward node (topological order) with a non-finite known value, else the first
+    backward step sending one back; with the path of nodes from it to the loss."""
+    context, values = {"trace": trace}, trace.forward_values()
+    forward = [op for op in trace.forward if op.outputs]
+    scanned = len(forward) + len(trace.steps)
+    for position, op in enumerate(forward, 1):
+        bad = next((t for t in op.outputs if t in values and _nonfinite(values[t])), None)
+        if bad is not None:
+            inputs = {t.name: values.get(t) for t in op.inputs}
+            path = _path_to(trace, op)
+            return NonfiniteResult(
+                op, "forward", values[bad], inputs, None, position, scanned, context, path
+            )
+    for position, step in enumerate(trace.steps, len(forward) + 1):
+        bad = next(
+            (e for e in step.edges if e.contribution is not None and _nonfinite(e.contribution)), None
+        )
+        if bad is not None:
+            inputs = {"upstream": step.upstream[0]}
+            return NonfiniteResult(
+                bad.edge.dst, "backward", bad.contribution, inputs, step.op, position, scanned, context
+            )
+    return NonfiniteResult(scanned=scanned, context=context)
+
+
+def _path_to(trace, start):
+    """Node names along one shortest forward path from `start` to a y."""
+    consumers = {}
+    for op in trace.forward:
+        for t in op.inputs:
+            consumers.setdefault(t.op, []).append(op)
+    targets, previous, queue = {y.op for y in trace.ys}, {start: None}, [start]
+    for op in queue:
+        if op in targets:
+            path = []
+            while op is not None:
+                path.append(op.name)
+                op = previous[op]
+            return path[::-1]
+        for nxt in consumers.get(op, ()):
+            if nxt not in previous:
+                previous[nxt] = op
+                queue.append(nxt)
+    return [start.name]
 
 
 def _nonfinite(value):

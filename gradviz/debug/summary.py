@@ -28,6 +28,7 @@ from ..engine.session import session_for
 from ..engine.validate import check_feed_dict, check_number, check_session, describe
 from ..format import fmt_number, fmt_shape, text_table
 from . import pictures
+from .trace import BackpropTrace
 
 VANISHING = 1e-6
 EXPLODING = 1e3
@@ -283,6 +284,7 @@ def gradient_summary(
     >>> gv.gradient_summary(grads, feed_dict={X: x})           # names: the tensor names
     >>> gv.gradient_summary(opt.compute_gradients(loss), feed_dict={X: x})   # names: the variables
     >>> gv.gradient_summary({"dW": np.zeros(3)}, vanishing=1e-9)
+    >>> gv.gradient_summary(trace)        # a BackpropTrace: its xs' gradients (PyTorch too)
 
     `values_or_tensors` is one tensor or array, a list of them, a list of (gradient, variable)
     pairs, or a dict name -> tensor or array. Tensors are evaluated together in one run of
@@ -306,7 +308,9 @@ def named_items(items, names=None):
     """[(name, tensor or array)] from any of gradient_summary's accepted inputs, Nones dropped."""
     if items is None:
         raise TypeError("values_or_tensors is None: pass tensors, arrays, (grad, var) pairs or a dict")
-    if isinstance(items, dict):
+    if isinstance(items, BackpropTrace):  # one row per x: "fc1.weight" for a PyTorch parameter
+        pairs = list(zip(items.x_names, items.grads, strict=True))
+    elif isinstance(items, dict):
         pairs = [(str(k), v) for k, v in items.items()]
     else:
         items = list(items) if isinstance(items, list | tuple) else [items]

@@ -10,6 +10,11 @@ the input's shape). Where contributions meet, the **accumulated** total grows st
     print(trace)                 # the steps as a table
     trace.grads                  # == sess.run(gv.gradients(cost, [W, b]), feed_dict)
     trace.explain(b)             # why a gradient is None or zero
+
+`BackpropTrace` is source-neutral: it holds nodes, values, edges, contributions, totals and stop
+reasons in the terms of `model.py`, and everything that reads a trace (drawings, Debugger,
+summaries, the NaN search) uses only its methods. Producers fill it: `GraphTrace` below from the
+engine's GradientMap and a Session, `gradviz.torch` from PyTorch's autograd hooks.
 """
 
 import bisect
@@ -19,13 +24,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine import gradients as gradients_lib
-from ..engine.gradients import Edge, gradients
-from ..engine.graph import Tensor, ancestors, descendants, graph_of
+from ..engine.gradients import AggregationMethod, Edge, gradients
+from ..engine.graph import Tensor, ancestors, graph_of
 from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
 from ..engine.session import session_for
 from ..engine.validate import check_feed_dict, check_session, check_ys_xs, resolve_element
 from ..format import fmt_number, fmt_value
+from . import model
+from .model import short_name as _short
 
 
 @dataclass
@@ -102,7 +108,7 @@ def trace_backward(
             aggregation_method=aggregation_method,
             unconnected_gradients=unconnected_gradients,
         )
-        return BackpropTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
+        return GraphTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
 
 
 def check_backward_call(ys, xs, feed_dict=None, grad_ys=None, stop_gradients=None, session=None):
@@ -120,26 +126,255 @@ def forward_tensors(ops):
 
 
 class BackpropTrace:
-    """The values of one backward pass; `steps` in processing order (see the module docstring)."""
+    """The values of one backward pass; `steps` in processing order (see the module docstring).
+
+    What a producer fills: `forward` (nodes, topological), `ys`, `xs`, `grads` (one per x),
+    `order` (nodes in backward processing order), `steps`, and the dicts behind the accessors
+    below: values, contributions and stop reasons per edge, totals and fan-in counts per value,
+    the nodes a gradient reached.
+    """
+
+    def __init__(self, forward, ys, xs, grads, values, x_names=None):
+        self.forward, self.ys, self.xs, self.grads = forward, list(ys), list(xs), list(grads)
+        self.x_names = list(x_names) if x_names is not None else [_short(x) for x in self.xs]
+        self._values = values
+        self._x_positions = {}  # x -> its first index in xs (values hash by identity)
+        for i, x in enumerate(self.xs):
+            self._x_positions.setdefault(x, i)
+        self._contributions, self._stopped = {}, {}  # Edge -> array / reason
+        self._totals, self._fan_in = {}, {}  # Value -> accumulated array / number of contributions
+        self._reached = set()  # nodes some gradient passed through
+        self.order, self.steps = [], []
+
+    # -- the neutral accessors (what drawings, the Debugger and summaries read) ---------------------
+    def value(self, value):
+        """The value of a forward value (or its name) in this pass; KeyError when not known."""
+        if isinstance(value, str):
+            value = self._by_name(value)
+        if value not in self._values:
+            raise KeyError(f"'{value.name}' is not part of this trace")
+        return self._values[value]
+
+    def forward_values(self):
+        """{Value: array} for every forward value this trace knows (some producers know few)."""
+        return {t: self._values[t] for op in self.forward for t in op.outputs if t in self._values}
+
+    def _by_name(self, name):
+        for op in self.forward:
+            for t in op.outputs:
+                if name in (t.name, _short(t)):
+                    return t
+        raise KeyError(f"'{name}' is not part of this trace")
+
+    def grad(self, x):
+        """x's final gradient (None where unconnected)."""
+        return self.grads[self._x_index(x)]
+
+    def total(self, value):
+        """The accumulated gradient of any forward value (None if no gradient reached it)."""
+        return self._totals.get(value)
+
+    def edge_step(self, edge):
+        """The EdgeStep of `edge` (None for an edge into a node the backward pass did not process)."""
+        if getattr(self, "_edge_steps", None) is None:
+            self._edge_steps = {e.edge: e for step in self.steps for e in step.edges}
+        return self._edge_steps.get(edge)
+
+    def contribution(self, edge):
+        """What flowed back along `edge` (None where nothing did)."""
+        return self._contributions.get(edge)
+
+    def carries(self, edge):
+        """Whether a gradient was built for this edge (False for stopped and off-path edges)."""
+        return edge in self._contributions
+
+    @property
+    def stopped(self):
+        """{Edge: reason} for the edges no gradient flows through."""
+        return self._stopped
+
+    def fan_in(self, value):
+        """How many contributions meet at `value` (0 when none)."""
+        return self._fan_in.get(value, 0)
+
+    def aggregation(self, value):
+        """How the contributions at a fan-out are summed, in words."""
+        return "sum"
+
+    def reached(self, node):
+        """Whether a gradient to some x passes through `node`."""
+        return node in self._reached
+
+    def role(self, node):
+        """One of model.ROLES."""
+        return node.role
+
+    def label(self, node):
+        """The short symbol a drawing shows before the node's name."""
+        return node.label
+
+    def rule(self, node):
+        """(rule, hint template) the node's gradient applies, for the classroom mode's hints
+        (debug/quiz.py); ("", "") where the producer knows none: the chain rule through its label."""
+        return "", ""
+
+    def operand_name(self, value):
+        """How a formula or a hint names an input value."""
+        return _short(value)
+
+    def edges_into(self, node):
+        return [model.Edge(t, node, i) for i, t in enumerate(node.inputs)]
+
+    def is_x(self, value):
+        return value in self._x_positions
+
+    def name_of_x(self, x):
+        return self.x_names[self._x_index(x)]
+
+    def _x_index(self, x):
+        if isinstance(x, str):
+            matches = [i for i, v in enumerate(self.xs) if x in (self.x_names[i], v.name, _short(v))]
+            i = matches[0] if matches else None
+        else:
+            i = self._x_positions.get(x)
+        if i is None:
+            names = ", ".join(self.x_names)
+            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
+        return i
+
+    # -- steps ------------------------------------------------------------------------------------
+    def arrivals(self, position):
+        """For each value: its running total after each step where a contribution arrived
+        (keyed step -> {value: total}), and the steps at which its contributions are expected."""
+        running, expected, totals = {}, {}, {}
+        for node in self.order:
+            for edge in self.edges_into(node):
+                c = self._contributions.get(edge)
+                if c is None:
+                    continue
+                t = edge.src
+                totals[t] = c if t not in totals else totals[t] + c
+                running.setdefault(position[node], {})[t] = totals[t]
+                if self.reached(t.op) or self.is_x(t):
+                    expected.setdefault(t, []).append(position[node])
+        return running, expected
+
+    @staticmethod
+    def waiting(expected, index):
+        return _Waiting(expected, index)
+
+    # -- explanations -----------------------------------------------------------------------------
+    def explain(self, x):
+        """Why is x's gradient None (or zero)? Names the blocking edges, if any."""
+        i = self._x_index(x)
+        x, grad = self.xs[i], self.grads[i]
+        zero = " (returned as zeros: unconnected_gradients='zero')" if grad is not None else ""
+        forward = set(self.forward)
+        if x.op not in forward or not self._consumers().get(x.op) and x.op not in _ops_of(self.ys):
+            return Explanation(x, grad, f"unreachable: no y depends on it{zero}")
+        on_path = self._descendants(x.op) & forward
+        blocking = [
+            (e, why)
+            for e, why in self._stopped.items()
+            if e.dst in on_path
+            and e.src.op in on_path
+            and why not in (model.UNREACHED, model.NOTHING_ARRIVED)
+        ]
+        if np.dtype(x.dtype).kind not in "fc":
+            return Explanation(x, grad, "integer tensor: gradients never flow into integers", blocking)
+        if x not in self._totals:
+            reasons = sorted({why for _, why in blocking})
+            cut = ", ".join(reasons) if reasons else "no path carries a gradient"
+            return Explanation(x, grad, f"None: every path to the ys is cut ({cut}){zero}", blocking)
+        if not np.any(grad):
+            # Both ways a path gives nothing: a zero local derivative, or an edge that is cut.
+            zeros = self._zero_sources(on_path)
+            reason = "zero: the contributions reaching it are all zero"
+            if blocking:
+                cut = ", ".join(f"{e.dst.name} ({why})" for e, why in blocking)
+                reason += f"; the other paths are cut at {cut}"
+            return Explanation(x, grad, reason, blocking + zeros)
+        return Explanation(x, grad, "receives a gradient", blocking)
+
+    def _consumers(self):
+        consumers = {}
+        for node in self.forward:
+            for t in node.inputs:
+                consumers.setdefault(t.op, []).append(node)
+        return consumers
+
+    def _descendants(self, node):
+        consumers, seen, stack = self._consumers(), set(), [node]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(consumers.get(current, ()))
+        return seen
+
+    def _zero_sources(self, on_path):
+        """Edges where a non-zero upstream grad becomes a zero contribution (a dead relu, ...)."""
+        found = []
+        for step in self.steps:
+            if step.op not in on_path or not any(u is not None and np.any(u) for u in step.upstream):
+                continue
+            for es in step.edges:
+                if es.contribution is not None and es.src.op in on_path and not np.any(es.contribution):
+                    found.append((es.edge, "zero contribution: the local derivative is 0 here"))
+        return found
+
+    # -- display ----------------------------------------------------------------------------------
+    def __str__(self):
+        lines = [f"Backward pass: {len(self.steps)} steps"]
+        for step in self.steps:
+            lines.append(
+                f"[{step.index}] {step.op.name} ({step.op.type}): upstream {fmt_value(step.upstream[0])}"
+            )
+            for es in step.edges:
+                what = (
+                    f"stopped: {es.stopped}"
+                    if es.stopped
+                    else f"{es.formula}; contribution {fmt_value(es.contribution)}"
+                )
+                lines.append(f"    ← {_short(es.src)}: {what}")
+        for name, g in zip(self.x_names, self.grads, strict=True):
+            lines.append(f"∂/∂{name} = {fmt_value(g)}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return f"<gradviz.BackpropTrace: {len(self.steps)} steps, xs={self.x_names}>"
+
+
+def _ops_of(values):
+    return {v.op for v in values}
+
+
+class GraphTrace(BackpropTrace):
+    """The engine's producer: a BackpropTrace read from the GradientMap gradients() recorded,
+    with values from one Session.run."""
 
     def __init__(self, gradient_map, feed_dict=None, session=None):
         self.gradient_map = gmap = gradient_map
-        self.ys, self.xs = gmap.ys, gmap.xs
-        self._x_positions = {}  # x -> its first index in xs (Tensors hash by identity)
-        for i, x in enumerate(self.xs):
-            self._x_positions.setdefault(x, i)
-        self.graph = graph_of(self.ys + self.xs)
+        self.graph = graph_of(gmap.ys + gmap.xs)
         self.session = session_for(self.graph, session)
         self.feed_dict = dict(feed_dict or {})
-        self.forward = ancestors(self.ys)
-        self._values = self._evaluate()
-        self.grads = [None if g is None else self._values[g] for g in gmap.results]
+        self.forward = ancestors(gmap.ys)  # (read by _evaluate)
+        values = self._evaluate()
+        grads = [None if g is None else values[g] for g in gmap.results]
+        super().__init__(self.forward, gmap.ys, gmap.xs, grads, values)
+        self._contributions = {
+            e: values[c] for e, c in gmap.contributions.items() if e not in gmap.stopped
+        }
+        self._stopped = gmap.stopped
+        self._totals = {t: values[acc.total] for t, acc in gmap.accumulated.items()}
+        self._fan_in = {t: len(acc.contributions) for t, acc in gmap.accumulated.items()}
+        self._reached = gmap.between
+        self.order = gmap.order
         self.steps = self._steps()
-        self._edge_steps = {e.edge: e for step in self.steps for e in step.edges}
 
     def recompute(self, feed_dict=None):
         """The same backward pass with new feeds (or new variable values in the session)."""
-        return BackpropTrace(
+        return GraphTrace(
             self.gradient_map, feed_dict if feed_dict is not None else self.feed_dict, self.session
         )
 
@@ -154,6 +389,32 @@ class BackpropTrace:
         """{tensor: value} for every forward tensor that holds a value."""
         return {t: self._values[t] for t in forward_tensors(self.forward)}
 
+    def role(self, op):
+        return op_def(op).role or model.OP
+
+    def label(self, op):
+        return OPS[op.type].label
+
+    def rule(self, op):
+        return op_def(op).rule, op_def(op).hint  # declared with the op (register_op)
+
+    def operand_name(self, tensor):
+        return _operand_name(tensor)
+
+    def edges_into(self, op):
+        return self.gradient_map.edges_into(op)
+
+    def aggregation(self, tensor):
+        return AggregationMethod.NAMES[self.gradient_map.aggregation_method]
+
+    def _x_index(self, x):
+        if isinstance(x, str):
+            x = resolve_element(self.graph, x, "x")
+        if not isinstance(x, Tensor):
+            names = ", ".join(t.name for t in self.xs)
+            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
+        return super()._x_index(x)
+
     def value(self, tensor):
         """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
         if not isinstance(tensor, Tensor):  # a name (Tensors take the fast path: drawings ask often)
@@ -164,35 +425,6 @@ class BackpropTrace:
                 "depend on, or a gradient tensor of this backward pass"
             )
         return self._values[tensor]
-
-    def grad(self, x):
-        """x's final gradient (None where unconnected)."""
-        return self.grads[self._x_index(x)]
-
-    def total(self, tensor):
-        """The accumulated gradient of any forward tensor (None if no gradient reached it)."""
-        acc = self.gradient_map.accumulated.get(tensor)
-        return None if acc is None else self._values[acc.total]
-
-    def edge_step(self, edge):
-        """The EdgeStep of `edge` (None for an edge into an op the backward pass did not process)."""
-        return self._edge_steps.get(edge)
-
-    def contribution(self, edge):
-        c = self.gradient_map.contributions.get(edge)
-        return None if c is None or edge in self.gradient_map.stopped else self._values[c]
-
-    def is_x(self, tensor):
-        return tensor in self._x_positions
-
-    def _x_index(self, x):
-        if isinstance(x, str):
-            x = resolve_element(self.graph, x, "x")
-        i = self._x_positions.get(x) if isinstance(x, Tensor) else None
-        if i is None:
-            names = ", ".join(t.name for t in self.xs)
-            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
-        return i
 
     # -- steps ------------------------------------------------------------------------------------
     def _steps(self):
@@ -244,72 +476,6 @@ class BackpropTrace:
         local = _local_value(edge, upstream[0], self._values[before])
         return EdgeStep(edge, formula, local, self._values[c], None, info)
 
-    # -- explanations -----------------------------------------------------------------------------
-    def explain(self, x):
-        """Why is x's gradient None (or zero)? Names the blocking edges, if any."""
-        i = self._x_index(x)
-        x, grad, gmap = self.xs[i], self.grads[i], self.gradient_map
-        zero = " (returned as zeros: unconnected_gradients='zero')" if grad is not None else ""
-        on_path = descendants([x.op]) & set(self.forward)
-        if x.op not in set(self.forward):
-            return Explanation(x, grad, f"unreachable: no y depends on it{zero}")
-        blocking = [
-            (e, why)
-            for e, why in gmap.stopped.items()
-            if e.dst in on_path
-            and e.src.op in on_path
-            and why not in (gradients_lib.UNREACHED, gradients_lib.NOTHING_ARRIVED)
-        ]
-        if x.dtype.kind != "f":
-            reason = "integer tensor: gradients never flow into integers"
-            return Explanation(x, grad, reason, blocking)
-        connected = x in gmap.accumulated
-        if not connected:
-            reasons = sorted({why for _, why in blocking})
-            cut = ", ".join(reasons) if reasons else "no path carries a gradient"
-            return Explanation(x, grad, f"None: every path to the ys is cut ({cut}){zero}", blocking)
-        if not np.any(grad):
-            # Both ways a path gives nothing: a zero local derivative, or an edge that is cut.
-            zeros = self._zero_sources(on_path)
-            reason = "zero: the contributions reaching it are all zero"
-            if blocking:
-                cut = ", ".join(f"{e.dst.name} ({why})" for e, why in blocking)
-                reason += f"; the other paths are cut at {cut}"
-            return Explanation(x, grad, reason, blocking + zeros)
-        return Explanation(x, grad, "receives a gradient", blocking)
-
-    def _zero_sources(self, on_path):
-        """Edges where a non-zero upstream grad becomes a zero contribution (a dead relu, ...)."""
-        found = []
-        for step in self.steps:
-            if step.op not in on_path or not any(u is not None and np.any(u) for u in step.upstream):
-                continue
-            for es in step.edges:
-                if es.contribution is not None and es.src.op in on_path and not np.any(es.contribution):
-                    found.append((es.edge, "zero contribution: the local derivative is 0 here"))
-        return found
-
-    # -- display ----------------------------------------------------------------------------------
-    def __str__(self):
-        lines = [f"Backward pass: {len(self.steps)} steps"]
-        for step in self.steps:
-            lines.append(
-                f"[{step.index}] {step.op.name} ({step.op.type}): upstream {fmt_value(step.upstream[0])}"
-            )
-            for es in step.edges:
-                what = (
-                    f"stopped: {es.stopped}"
-                    if es.stopped
-                    else f"{es.formula}; contribution {fmt_value(es.contribution)}"
-                )
-                lines.append(f"    ← {_short(es.src)}: {what}")
-        for x, g in zip(self.xs, self.grads, strict=True):
-            lines.append(f"∂/∂{_short(x)} = {fmt_value(g)}")
-        return "\n".join(lines)
-
-    def __repr__(self):
-        return f"<gradviz.BackpropTrace: {len(self.steps)} steps, xs={[_short(x) for x in self.xs]}>"
-
 
 class _Waiting(Mapping):
     """Tensor -> how many contributions it still waits for after step `index`. Counted on demand:
@@ -346,11 +512,6 @@ def gradient_tensors(gmap, with_cut=False):
     tensors += [acc.total for acc in gmap.accumulated.values()]
     tensors += [g for g in gmap.results if g is not None]
     return list(dict.fromkeys(tensors))
-
-
-def _short(tensor):
-    """`mul_1` for `mul_1:0`: the name a student reads on the drawing."""
-    return tensor.op.name if tensor.value_index == 0 else tensor.name
 
 
 _INFIX = {"+", "−", "×", "÷", "^", "@"}

@@ -11,9 +11,17 @@ float32 = np.dtype("float32")
 float64 = np.dtype("float64")
 int32 = np.dtype("int32")
 int64 = np.dtype("int64")
+int8, int16, uint8 = np.dtype("int8"), np.dtype("int16"), np.dtype("uint8")
 bool_ = np.dtype("bool")
+string = np.dtype(object)  # serialized bytes: what summary ops output, as TensorFlow's tf.string
 
-_ALIASES = {"float": float32, "double": float64, "half": float16, "int": int32, "bool": bool_}
+_ALIASES = {
+    "float": float32,
+    "double": float64,
+    "half": float16,
+    "int": int32,
+    "bool": bool_,
+}
 
 
 def as_dtype(dtype):
@@ -24,6 +32,8 @@ def as_dtype(dtype):
         return _ALIASES[dtype]
     if dtype is None:  # (numpy would read None as float64)
         raise TypeError('dtype is None: pass a dtype such as gv.float32 or "float32"')
+    if dtype is string:
+        return string
     try:
         result = np.dtype(dtype)
     except (TypeError, ValueError) as err:

@@ -137,7 +137,8 @@ class Session:
 
     def variable_values(self):
         """A copy of every initialized variable's value, by variable name."""
-        return {name: np.copy(v) for name, v in self._state.items()}
+        # (Random ops keep their generators here too, under tuple keys: not variables.)
+        return {name: np.copy(v) for name, v in self._state.items() if isinstance(name, str)}
 
     def __repr__(self):
         return f"<gradviz.Session on {self.graph!r}>"
@@ -407,7 +408,9 @@ def _small_and_known(shape):
 
 
 def _as_outputs(opdef, result):
-    return result if opdef.num_outputs > 1 else (result,)
+    if opdef.num_outputs is None:  # as many as the op made (one output: the value itself)
+        return result if isinstance(result, list) else (result,)
+    return (result,) if opdef.num_outputs == 1 else result
 
 
 _FREE_MIN = 1024  # elements: smaller computed values are not deleted early (see _Program.frees)

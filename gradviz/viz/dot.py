@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import graphviz
 import numpy as np
 
+from ..debug import model
 from ..debug.trace import BackpropTrace, check_backward_call, forward_tensors, trace_backward
-from ..engine.gradients import AggregationMethod, Edge
 from ..engine.graph import Tensor, ancestors, as_list, graph_of
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
 from ..engine.session import session_for
@@ -110,9 +110,25 @@ class Scene:
     collapsed: set = field(default_factory=set)  # scope prefixes drawn as one box
     highlight: dict = field(default_factory=dict)  # op name -> note
     marked_edges: dict = field(default_factory=dict)  # Edge key -> note (explain())
+    graded_edges: dict = field(default_factory=dict)  # Edge key -> (ok, note) (a gradient check)
     color_by_magnitude: bool = False
     show_grad_ops: bool = False
     prefix: str = ""  # node id prefix, so two scenes can share one picture
+
+    # What a node is and which edges enter it: the trace's answer (any producer), else the
+    # engine graph's own (a forward drawing).
+    def role(self, op):
+        if self.trace is not None:
+            return self.trace.role(op)
+        return op_def(op).role or model.OP
+
+    def label(self, op):
+        return self.trace.label(op) if self.trace is not None else OPS[op.type].label
+
+    def edges_into(self, op):
+        if self.trace is not None:
+            return self.trace.edges_into(op)
+        return [model.Edge(t, op, i) for i, t in enumerate(op.inputs)]
 
     def node_id(self, op):
         scope = self.scope_of(op)
@@ -155,7 +171,7 @@ def check_drawing_options(graph, collapse=None, highlight=None, rankdir="LR", ti
                 raise TypeError(
                     f"highlight entries must be op name -> note strings, got {name!r}: {note!r}"
                 )
-            if name not in graph._by_name:
+            if graph is not None and name not in graph._by_name:
                 raise ValueError(f"highlight names op {name!r}, which is not in the graph")
     check_choice(rankdir, RANKDIRS, "rankdir")
     check_name(title, "title")
@@ -168,6 +184,8 @@ def explain_targets(graph, explain, xs):
     targets = (
         [] if explain is None else (list(explain) if isinstance(explain, list | tuple) else [explain])
     )
+    if graph is None:  # another producer's trace (PyTorch): its explain() checks the names
+        return targets
     found = []
     for target in targets:
         tensor = resolve_element(graph, target, "explain")
@@ -205,7 +223,7 @@ def _forward_values(ops, feed_dict, session):
 
 
 def _collapsed(ops, collapse):
-    scopes = {op.name.split("/")[0] for op in ops if "/" in op.name}
+    scopes = _outer_scopes(ops)
     if collapse is None:
         collapse = len(ops) > AUTO_COLLAPSE_OPS
     if collapse is True:
@@ -215,18 +233,28 @@ def _collapsed(ops, collapse):
     return {s.rstrip("/") for s in ([collapse] if isinstance(collapse, str) else collapse)}
 
 
-def leaf_kind(op):
-    """ "placeholder", "variable" or "constant" for a leaf (its node style), None for an op."""
-    opdef = op_def(op)
-    return opdef.role if opdef.is_leaf else None
+def _outer_scopes(ops):
+    """The scopes to collapse: the outermost ones, or, while a single scope holds everything
+    scoped (a model inside one `Sequential`), the ones inside it: "layers/0", "layers/1", ..."""
+    paths = [op.name.split("/")[:-1] for op in ops]
+    paths = [p for p in paths if p]
+    depth = 1
+    while True:
+        scopes = {"/".join(p[:depth]) for p in paths}
+        deeper = [p for p in paths if len(p) > depth]
+        if len(scopes) != 1 or len(deeper) < len(paths):
+            return scopes
+        depth += 1
 
 
 # -- labels (shared with the stepper, which reveals them step by step) -----------------------------
 def node_lines(scene, op, show=lambda kind, key: True):
     """The text lines of an op's node. `show(kind, key)` decides which values are revealed yet
     (kinds: "value", "total", "grad"); a hidden value reads "…" so the layout keeps its place."""
-    kind = leaf_kind(op)
-    title = op.name if kind else f"{OPS[op.type].label}  {op.name}"
+    kind = scene.role(op)
+    kind = kind if kind in model.LEAF_ROLES else None
+    label = scene.label(op)
+    title = op.name if kind or not label else f"{label}  {op.name}"
     lines = [title]
     out = op.outputs[0] if op.outputs else None
     if out is not None and kind != "constant":
@@ -242,29 +270,28 @@ def node_lines(scene, op, show=lambda kind, key: True):
 
 
 def _backward_node_lines(scene, tensor, show):
-    trace, gmap = scene.trace, scene.trace.gradient_map
+    trace = scene.trace
     lines = []
-    acc = gmap.accumulated.get(tensor)
-    if acc is not None and len(acc.contributions) > 1:
-        method = AggregationMethod.NAMES[gmap.aggregation_method]
+    paths = trace.fan_in(tensor)
+    if paths > 1:
         total = theme.fmt_value(trace.total(tensor)) if show("total", tensor) else "…"
-        lines += [f"Σ∇ = {total}", f"{len(acc.contributions)} paths · {method}"]
+        lines += [f"Σ∇ = {total}", f"{paths} paths · {trace.aggregation(tensor)}"]
     if trace.is_x(tensor):
         grad = trace.grad(tensor)
         text = theme.fmt_value(grad) if show("grad", tensor) else "…"
-        lines.append(f"∂/∂{tensor.op.name} = {text if grad is not None else 'None'}")
+        lines.append(f"∂/∂{trace.name_of_x(tensor)} = {text if grad is not None else 'None'}")
     return lines
 
 
 def edge_lines(scene, edge, show=lambda kind, key: True):
     """The label of a forward edge in a backward drawing: the contribution flowing back along it."""
-    gmap = scene.trace.gradient_map
-    if edge in gmap.stopped:
-        return [f"✕ {gmap.stopped[edge]}"] if gmap.stopped[edge] in theme.LEGENDED else []
-    c = gmap.contributions.get(edge)
-    if c is None:  # an edge outside every path from the xs to the ys: no gradient was built
+    trace = scene.trace
+    reason = trace.stopped.get(edge)
+    if reason is not None:
+        return [f"✕ {reason}"] if reason in theme.LEGENDED else []
+    if not trace.carries(edge):  # an edge outside every path from the xs to the ys
         return []
-    value = scene.trace.contribution(edge)
+    value = trace.contribution(edge)
     lines = [("∇ " + theme.fmt_value(value)) if show("contribution", edge) else "∇ …"]
     broadcast = scene.trace.edge_step(edge).broadcast
     if broadcast is not None:  # broadcasting undone: which axes were summed
@@ -354,7 +381,7 @@ def _add_node(g, scene, op):
     if trace is not None:
         if _is_x(scene, op):
             attrs.update(theme.X_MARK)
-        elif op not in trace.gradient_map.between and kind != "constant":
+        elif not trace.reached(op) and kind != "constant":
             attrs.update(theme.UNREACHABLE)
     if op.name in scene.highlight:
         attrs.update(theme.HIGHLIGHT)
@@ -363,7 +390,8 @@ def _add_node(g, scene, op):
 
 
 def _kind(scene, op):
-    kind = leaf_kind(op) or "op"
+    kind = scene.role(op)
+    kind = kind if kind in model.LEAF_ROLES else "op"
     if kind == "constant" and scene.trace is not None and _is_x(scene, op):
         return "op"  # a constant we differentiate with respect to is a real node here
     return kind
@@ -377,13 +405,14 @@ def _edges(scene):
     """(src id, dst id, [Edge]) per drawn edge, in graph order; merged inside collapsed scopes."""
     merged, drawn = {}, set(scene.ops)
     for op in scene.ops:
-        for i, t in enumerate(op.inputs):
+        for edge in scene.edges_into(op):
+            t, i = edge.src, edge.index
             src, dst = scene.node_id(t.op), scene.node_id(op)
             if src == dst or t.op not in drawn:  # (the inputs of an x no y depends on)
                 continue
             # Edges between drawn ops stay distinct (x * x has two); a collapsed scope merges.
             key = (src, dst, None if scene.scope_of(op) or scene.scope_of(t.op) else i)
-            merged.setdefault(key, []).append(Edge(t, op, i))
+            merged.setdefault(key, []).append(edge)
     return [(src, dst, index, edges) for (src, dst, index), edges in merged.items()]
 
 
@@ -401,12 +430,12 @@ def _add_edge(g, scene, src, dst, index, edges):
 
 
 def _backward_edge_attrs(scene, edge):
-    gmap = scene.trace.gradient_map
+    trace = scene.trace
     attrs = {"label": "\n".join(edge_lines(scene, edge))}
-    if edge in gmap.stopped:
-        attrs.update(theme.STOPPED.get(gmap.stopped[edge], {}))
+    if edge in trace.stopped:
+        attrs.update(theme.STOPPED.get(trace.stopped[edge], {}))
         attrs["fontcolor"] = attrs.get("color", theme.STOPPED_LABEL)
-    elif edge not in gmap.contributions:
+    elif not trace.carries(edge):
         attrs.update(theme.UNREACHABLE)
     else:
         color = theme.GRADIENT
@@ -416,6 +445,10 @@ def _backward_edge_attrs(scene, edge):
     if edge.key in scene.marked_edges:
         attrs.update(penwidth="3", color=theme.HIGHLIGHT["color"])
         attrs["label"] += f"\n⚠ {scene.marked_edges[edge.key]}"
+    if edge.key in scene.graded_edges:
+        ok, note = scene.graded_edges[edge.key]
+        attrs.update(theme.GRADED[ok])
+        attrs["label"] += f"\n{note}"
     return attrs
 
 
@@ -460,7 +493,7 @@ def _grad_id(prefix, op):
 
 
 def _add_legend(g, scene):
-    reasons = sorted({why for why in scene.trace.gradient_map.stopped.values() if why in theme.LEGENDED})
+    reasons = sorted({why for why in scene.trace.stopped.values() if why in theme.LEGENDED})
     rows = [
         f'<tr><td><font color="{theme.GRADIENT}">∇ value</font></td>'
         f"<td>contribution flowing back</td></tr>"
@@ -469,6 +502,12 @@ def _add_legend(g, scene):
         rows = [
             f'<tr><td><font color="{theme.magnitude_color(v)}">∇ {text}</font></td><td>{note}</td></tr>'
             for v, text, note in theme.MAGNITUDE_LEGEND
+        ]
+    if scene.graded_edges:
+        rows += [
+            f'<tr><td><font color="{theme.GRADED[ok]["color"]}">{mark}</font></td><td>{note}</td></tr>'
+            for ok, mark, note in theme.GRADED_LEGEND
+            if ok in {ok for ok, _ in scene.graded_edges.values()}
         ]
     for why in reasons:
         style = theme.STOPPED[why]
@@ -507,10 +546,14 @@ def backward_scene(
     show_grad_ops=False,
     explain=None,
     prefix="",
+    graded=None,
 ):
+    """What a backward drawing shows (see draw_backward); `graded` paints edges right or wrong:
+    {Edge key: (ok, note)}, as a gradient check's `draw()` passes it."""
     values = trace.forward_values()
     # An x that no y depends on is drawn too, marked "∂/∂x = None" (or 0), never silently left out.
     ops = sorted(set(trace.forward) | {x.op for x in trace.xs}, key=lambda op: op.index)
+    ops = [op for op in ops if trace.role(op) != model.GROUP]
     scene = Scene(
         ops,
         values,
@@ -520,10 +563,11 @@ def backward_scene(
         color_by_magnitude=color_by_magnitude,
         show_grad_ops=show_grad_ops,
         prefix=prefix,
+        graded_edges=dict(graded or {}),
     )
-    for x in explain_targets(trace.graph, explain, trace.xs):
+    for x in explain_targets(getattr(trace, "graph", None), explain, trace.xs):
         for edge, why in trace.explain(x).blocking:
-            cut = trace.gradient_map.stopped.get(edge) == why  # the label already names the reason
+            cut = trace.stopped.get(edge) == why  # the label already names the reason
             scene.marked_edges[edge.key] = f"cuts ∂/∂{x.op.name} here" if cut else why
     return scene
 
@@ -532,7 +576,7 @@ def draw_trace(trace, rankdir="LR", title=None, **scene_options):
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
     if not isinstance(trace, BackpropTrace):
         raise TypeError(f"trace must be a BackpropTrace (from gv.trace_backward), got {describe(trace)}")
-    _check_scene_options(trace.graph, trace.xs, rankdir, title, scene_options)
+    _check_scene_options(getattr(trace, "graph", None), trace.xs, rankdir, title, scene_options)
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -653,6 +697,5 @@ def contribution_magnitudes(trace):
     """{(src name, dst name, index): max |contribution|} — what color_by_magnitude encodes."""
     return {
         (e.src.name, e.dst.name, e.index): float(np.max(np.abs(trace.contribution(e))))
-        for e in trace.gradient_map.contributions
-        if trace.contribution(e) is not None
+        for e in trace._contributions
     }

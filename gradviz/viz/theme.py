@@ -23,6 +23,7 @@ Every colour and CSS class name of the drawings, tables, figures and the stepper
 
 import numpy as np
 
+from ..debug import model
 from ..engine.ops import registry as reasons
 from ..format import fmt_number, fmt_shape, fmt_value  # noqa: F401  (the drawings' number formats)
 
@@ -55,6 +56,15 @@ GRADIENT = "#c0392b"  # the colour of everything that is a gradient
 X_MARK = {"peripheries": "2", "color": GRADIENT}
 UNREACHABLE = {"color": "#bbbbbb", "fontcolor": "#aaaaaa"}
 HIGHLIGHT = {"color": "#e67e22", "penwidth": "3"}
+# A gradient check's verdict on one edge: right (green) or wrong (red, thicker), and the legend rows.
+GRADED = {
+    True: {"color": "#2e7d32", "fontcolor": "#2e7d32", "penwidth": "2"},
+    False: {"color": "#c62828", "fontcolor": "#c62828", "penwidth": "3.5"},
+}
+GRADED_LEGEND = (
+    (True, "✓", "gradient matches finite differences"),
+    (False, "✗", "wrong gradient (relative error)"),
+)
 EDGE = {"color": "#555555", "arrowsize": "0.7"}  # a forward edge
 STOPPED_LABEL = "#999999"  # the label of a stopped edge whose reason has no colour
 LEGEND_BORDER = "#aaaaaa"
@@ -68,6 +78,11 @@ STOPPED = {
     reasons.INTEGER: {"style": "dotted", "color": "#b9770e"},
     reasons.UNREACHED: {"style": "solid", "color": "#cccccc"},
     reasons.NOTHING_ARRIVED: {"style": "dashed", "color": "#cccccc"},
+    # PyTorch's reasons (gradviz.torch)
+    model.DETACHED: {"style": "dashed", "color": "#8e44ad"},
+    model.NO_REQUIRES_GRAD: {"style": "dotted", "color": "#2471a3"},
+    model.NO_GRAD: {"style": "dashed", "color": "#16a085"},
+    model.NOT_DIFFERENTIABLE: {"style": "dotted", "color": "#7f8c8d"},
 }
 # The reasons worth a legend entry (the grey ones only say "not on any path").
 LEGENDED = set(STOPPED) - {reasons.UNREACHED, reasons.NOTHING_ARRIVED}
@@ -111,12 +126,31 @@ EQ = _css("gv-eq", ".gv-panel .gv-eq {font-family: monospace;}")
 OK, BAD = "gv-ok", "gv-bad"
 _css(OK, ".gv-panel .gv-ok {color: #2e7d32;} .gv-panel .gv-bad {color: #c62828;}")
 ERROR_COLOR = "#c62828"  # an input the stepper could not accept (the colour of gv-bad)
+# Classroom mode: the edge (or, at a fan-out, the edges) whose gradient is asked now
+EDGE_ASKED = _css(
+    "gv-edge-asked",
+    ".gv-edge-asked > path, .gv-edge-asked > polygon {stroke: #8e24aa; stroke-width: 4px;}",
+    ".gv-edge-asked > path {stroke-dasharray: 8 3;}",
+    ".gv-edge-asked > text {fill: #8e24aa; font-weight: bold;}",
+)
+# what the quiz said about the last answer (with OK, BAD, or NOTE when nothing was graded)
+FEEDBACK = _css(
+    "gv-feedback",
+    ".gv-feedback {margin: 4px 0; padding: 4px 8px; border-left: 4px solid #999; background: #fafafa;}",
+    ".gv-feedback.gv-ok {border-color: #2e7d32; color: #1b5e20;}",
+    ".gv-feedback.gv-bad {border-color: #c62828; color: #8e0000;}",
+)
+NOTE = "gv-note"  # feedback that grades nothing (not a number, nothing to predict): no rule
+QUESTION = _css("gv-question", ".gv-question {margin-top: 6px; color: #6a1b9a;}")
+SUMMARY = _css("gv-summary", ".gv-summary {margin-top: 6px; padding: 4px 8px; background: #f3e5f5;}")
 STATIC = "gv-static"  # the static picture of a Debugger outside a live kernel (no rule)
-STEP, PLAY, GUESS, CHECK, INPUTS, INPUT = (  # controls, named for tests and user CSS (no rules)
+STEP, PLAY, GUESS, CHECK, REVEAL, STATUS, INPUTS, INPUT = (  # controls (no rules)
     "gv-step",
     "gv-play",
     "gv-guess",
     "gv-check",
+    "gv-reveal",
+    "gv-status",
     "gv-inputs",
     "gv-input",
 )

@@ -31,6 +31,9 @@ NOTEBOOKS = Path(os.environ.get("GRADVIZ_BROWSER_NOTEBOOKS", ROOT / "notebooks")
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "images" / "debugger_jupyterlab.png"
 DEBUGGER_NOTEBOOK = "03_calculus_debugger.ipynb"
+CLASSROOM_NOTEBOOK = "06_your_turn.ipynb"
+QUIZ_SCREENSHOT = ROOT / "docs" / "images" / "quiz_in_progress.png"
+GRADED_SCREENSHOT = ROOT / "docs" / "images" / "graded_exercise.png"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -363,8 +366,108 @@ def test_debugger_steps_in_jupyterlab(page):
     cell.screenshot(path=str(SCREENSHOT))
 
 
-@pytest.mark.parametrize("notebook", [nb for nb in _notebooks() if nb != DEBUGGER_NOTEBOOK])
+@pytest.mark.parametrize(
+    "notebook", [nb for nb in _notebooks() if nb not in (DEBUGGER_NOTEBOOK, CLASSROOM_NOTEBOOK)]
+)
 def test_notebook_runs_in_jupyterlab(page, notebook):
     """Every other tutorial runs top to bottom in JupyterLab without a traceback, widgets rendered."""
     open_and_run_all(page, notebook)
     assert_rendered_cleanly(page, notebook)
+
+
+# ------------------------------------------------------------------------------- classroom mode
+def _status(debugger) -> str:
+    return debugger.locator(".gv-status").first.inner_text()
+
+
+def _wait_status(page, text: str, timeout: float = 10_000):
+    """Until the first Debugger's status line contains `text` (a kernel round trip)."""
+    page.wait_for_function(
+        "(t) => document.querySelector('.gv-debugger .gv-status').innerText.includes(t)",
+        arg=text,
+        timeout=timeout,
+    )
+
+
+def _asked_edges(debugger) -> list[str]:
+    edges = debugger.locator(".gv-graph svg g.edge.gv-edge-asked")
+    return sorted(edges.nth(i).get_attribute("id") for i in range(edges.count()))
+
+
+def test_classroom_quiz_with_keys_and_enter_in_jupyterlab(page):
+    """Notebook 6: keys step the Debugger; at the first backward step a wrong answer submitted with
+    Enter gets a hint and costs a try, a right one reveals the edge and the next input is asked.
+    Saves docs/images/quiz_in_progress.png and docs/images/graded_exercise.png."""
+    page.set_viewport_size({"width": 1400, "height": 1500})  # the quiz cell whole in one picture
+    open_and_run_all(page, CLASSROOM_NOTEBOOK)
+    assert_rendered_cleanly(page, CLASSROOM_NOTEBOOK)
+    debugger = page.locator(".gv-debugger").first
+    debugger.locator(".gv-graph svg g.node").first.wait_for(state="attached", timeout=15_000)
+    debugger.scroll_into_view_if_needed()
+    assert "step 1 of 14" in _status(debugger)
+
+    # every button shows a word, the Play widget's icon buttons too (the key script adds them)
+    page.wait_for_function(
+        "() => document.querySelector('.gv-debugger .gv-play button[data-gv-word]') !== null",
+        timeout=10_000,
+    )
+    buttons = debugger.locator("button:visible")
+    words = [t.strip() for t in buttons.all_inner_texts()]
+    assert all(words), f"a button without a word: {words}"
+    assert {"First", "Back", "Next", "Last", "Check", "Show answer", "play/pause", "stop"} <= set(words)
+    titles = buttons.evaluate_all("bs => bs.map(b => b.title)")
+    assert all(titles), f"a button without a tooltip: {titles}"
+
+    # keys: focus the widget (a click on its drawing), then → / ← / End / Home
+    debugger.locator(".gv-graph").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
+    _wait_status(page, "step 2 of 14")
+    page.keyboard.press("End")
+    _wait_status(page, "step 14 of 14")
+    page.keyboard.press("Home")
+    _wait_status(page, "step 1 of 14")
+    for k in range(2, 8):  # to the first backward step, L = v² + penalty
+        page.keyboard.press("ArrowRight")
+        _wait_status(page, f"step {k} of 14")
+    assert "backward pass" in _status(debugger)
+    slider = debugger.locator(".gv-step .widget-readout").first.inner_text()
+    assert slider.strip() == "7", f"the step slider reads {slider!r} beside 'step 7 of 14'"
+    assert _asked_edges(debugger) == ["e_n_v_squared__n_L_0"]
+
+    answer = debugger.locator(".gv-guess input").first
+    answer.fill("2")  # wrong: + passes the upstream grad 1 back unchanged
+    answer.press("Enter")
+    _wait_status(page, "✗ 2 is not the contribution sent back to v_squared")
+    assert "Hint: + passes the upstream grad back unchanged to each input" in _status(debugger)
+    page.wait_for_function(
+        "() => document.querySelector('.gv-debugger .gv-guess input').value === ''", timeout=5_000
+    )
+    answer.fill("one")  # not a number: a message, no try spent
+    answer.press("Enter")
+    _wait_status(page, "costs no attempt")
+    answer.fill("1")
+    answer.press("Enter")
+    _wait_status(page, "✓ Right: the contribution sent back to v_squared")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.gv-debugger g.edge.gv-edge-asked')]"
+        ".map(e => e.id).join() === 'e_n_penalty__n_L_1'",
+        timeout=5_000,
+    )
+    revealed = debugger.locator("g#e_n_v_squared__n_L_0 text").first.text_content()
+    assert revealed == "∇ 1", f"the answered edge reads {revealed!r}"
+    hidden = debugger.locator("g#e_n_penalty__n_L_1 text").first.text_content()
+    assert hidden == "∇ …", f"the second input's edge gave its answer away: {hidden!r}"
+    answer.fill("0.5")  # a miss on the second question, kept on screen for the picture
+    answer.press("Enter")
+    _wait_status(page, "✗ 0.5 is not the contribution sent back to penalty")
+
+    QUIZ_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    cell = page.locator(".jp-CodeCell").filter(has=page.locator(".gv-debugger")).first
+    cell.scroll_into_view_if_needed()
+    cell.screenshot(path=str(QUIZ_SCREENSHOT))
+
+    graded = page.locator(".jp-CodeCell").filter(has_text="report.draw(rankdir").first
+    picture = graded.locator(".jp-OutputArea-output img, .jp-OutputArea-output svg").first
+    picture.wait_for(timeout=15_000)
+    graded.scroll_into_view_if_needed()
+    graded.locator(".jp-OutputArea").first.screenshot(path=str(GRADED_SCREENSHOT))

@@ -41,3 +41,13 @@ def mlp(layers=3, width=4, batch=2, seed=0):
         y: rng.randn(batch, 1).astype("float32"),
     }
     return SimpleNamespace(graph=graph, x=x, y=y, loss=loss, params=params, feed=feed)
+
+
+def xy_plus_sin_x(x=1.5, y=2.0):
+    """f = x·y + sin(x) (notebook 3's function; x is used twice), in a fresh graph: (f, [x, y], feed)."""
+    graph = gv.Graph()
+    with graph.as_default():
+        xt = gv.placeholder("float64", [], name="x")
+        yt = gv.placeholder("float64", [], name="y")
+        f = gv.add(gv.multiply(xt, yt, name="xy"), gv.sin(xt, name="sin_x"), name="f")
+    return f, [xt, yt], {xt: x, yt: y}

@@ -71,7 +71,7 @@ def test_buttons_move_and_highlight_the_current_op(lr):
     assert current(dbg) == ["n_mul"]
     for _ in range(3):
         click(dbg, "next")
-    assert dbg.index == 3 and current(dbg) == ["n_Pow"] and dbg.slider.value == 3
+    assert dbg.index == 3 and current(dbg) == ["n_Pow"] and dbg.slider.value == 4
     click(dbg, "prev")
     assert dbg.index == 2 and current(dbg) == ["n_sub"]
     click(dbg, "last")
@@ -87,11 +87,16 @@ def test_buttons_move_and_highlight_the_current_op(lr):
 
 def test_slider_and_goto_agree(lr):
     dbg = lr.dbg
-    dbg.slider.value = 10
-    assert dbg.index == 10 and dbg.current_op.name == "add" and current(dbg) == ["n_add"]
+    dbg.slider.value = 11  # the slider reads 1-based, as the status line
+    assert (
+        dbg.index == 10
+        and "step 11 of 14" in dbg.status.value
+        and dbg.current_op.name == "add"
+        and current(dbg) == ["n_add"]
+    )
     dbg.goto(7)
-    assert dbg.slider.value == 7 and current(dbg) == ["n_Sum"]
-    assert dbg.slider.max == 13 and dbg.play.max == 13
+    assert dbg.slider.value == 8 and current(dbg) == ["n_Sum"] and "step 8 of 14" in dbg.status.value
+    assert (dbg.slider.min, dbg.slider.max) == (1, 14) and (dbg.play.min, dbg.play.max) == (1, 14)
     with pytest.raises(IndexError, match="outside 0..13"):
         dbg.goto(14)
     assert dbg.index == 7
@@ -247,27 +252,6 @@ def test_bad_input_raises_and_changes_nothing(lr):
     assert "X:0" in dbg.status.value and dbg.trace is trace
 
 
-# -- predict mode -------------------------------------------------------------------------------------
-def test_predict_mode_hides_the_contribution_until_a_guess():
-    ex = linreg()
-    dbg = gv.Debugger(ex.cost, [ex.W, ex.b], feed_dict=ex.feed, predict=True)
-    dbg.goto(step_of(dbg, "mul"))
-    assert "= ?" in dbg.panel_text and "12.38" not in dbg.panel_text
-    assert element(dbg, "e_n_W__n_mul_1")[1][0] == "∇ …"
-    assert "Predict the contribution" in dbg.panel_text
-    (guess,) = find(dbg, "gv-guess", widgets.Text)
-    guess.value = "12.4"
-    click(dbg, "check")
-    assert "12.38" in dbg.panel_text and "✓ within tolerance" in dbg.panel_text
-    assert element(dbg, "e_n_W__n_mul_1")[1][0] == "∇ 12.38"
-    assert dbg.check_guess("1") is False
-    assert "✗ not within tolerance" in dbg.panel_text
-    dbg.goto(2)  # forward steps have nothing to guess
-    assert dbg.check_guess("3") is None
-    dbg.goto(step_of(dbg, "add"))
-    assert "4.418" not in dbg.panel_text and dbg.check_guess("[[0.88], [3.54]]") is True
-
-
 # -- one `dot` layout only ----------------------------------------------------------------------------
 def test_no_dot_call_while_stepping_or_changing_inputs(monkeypatch):
     ex = linreg()
@@ -301,7 +285,7 @@ def test_mimebundle_has_static_svg_and_deterministic_text():
         dbg.goto(9)
         bundles.append(dbg._repr_mimebundle_())
     bundle = bundles[0]
-    assert bundle["text/plain"] == "<gradviz.Debugger: 14 steps, at step 9>"
+    assert bundle["text/plain"] == "<gradviz.Debugger: 14 steps, at step 10>"
     html = bundle["text/html"]
     assert html.startswith("<div class='gv-static'><svg")
     assert '<g id="n_mul" class="node">' in html and "gv-current" not in html

@@ -5,8 +5,23 @@ import numpy as np
 from .. import validate
 from ..dtypes import as_dtype
 from ..graph import Tensor
-from . import array, custom, math, nn, reduce, state  # noqa: F401  (registers every op)
-from .array import AddN, Cast, Identity, Reshape, StopGradient, Take, Transpose, Where
+from . import (  # noqa: F401  (registers every op)
+    array,
+    compare,
+    creation,
+    custom,
+    elementwise,
+    indexing,
+    linalg,
+    math,
+    mathfns,
+    nn,
+    random,
+    reduce,
+    shaping,
+    state,
+)
+from .array import AddN, Cast, Identity, Reshape, StopGradient, Transpose, Where
 from .math import (
     Abs,
     Add,
@@ -37,9 +52,16 @@ sin, cos, tanh, sigmoid, relu = Sin, Cos, Tanh, Sigmoid, Relu
 maximum, minimum, identity, where = Maximum, Minimum, Identity, Where
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, name=None):
-    """Matrix product of two rank-2 tensors: ``gv.matmul(X, W)`` or ``X @ W``."""
-    return MatMul(a, b, transpose_a=bool(transpose_a), transpose_b=bool(transpose_b), name=name)
+def matmul(
+    a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **unused
+):
+    """Matrix product: ``gv.matmul(X, W)`` or ``X @ W``; tensors of rank 3 or more multiply
+    their last two dimensions, batch dimensions broadcast (BatchMatMulV2)."""
+    ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
+    ranks = [t.shape.rank if isinstance(t, Tensor) else np.ndim(t) for t in (a, b)]
+    if any(r is not None and r > 2 for r in ranks):
+        return linalg.BatchMatMul(a, b, adj_x=ta, adj_y=tb, name=name or "MatMul")
+    return MatMul(a, b, transpose_a=ta, transpose_b=tb, name=name)
 
 
 def reshape(tensor, shape, name=None):
@@ -106,16 +128,28 @@ def _install_operators():
     Tensor.__truediv__ = lambda self, other: truediv(self, other)
     Tensor.__rtruediv__ = lambda self, other: truediv(other, self)
     Tensor.__neg__ = lambda self: Neg(self, name="Neg")
-    Tensor.__getitem__ = _getitem
-
-
-def _getitem(tensor, index):
-    if not isinstance(index, int | np.integer) or isinstance(index, bool | np.bool_):
-        raise TypeError(
-            f"Tensor '{tensor.name}' can be indexed by a single integer only, "
-            f"got {type(index).__name__} {index!r}"
-        )
-    return Take(tensor, index=int(index), name="strided_slice")
+    Tensor.__abs__ = lambda self: Abs(self, name="Abs")
+    Tensor.__invert__ = lambda self: compare.LogicalNot(self, name="LogicalNot")
+    Tensor.__getitem__ = indexing.getitem  # Python slicing: x[:, 0], x[1:-1], x[..., None]
+    Tensor.__matmul__ = lambda self, other: matmul(self, other, name="matmul")
+    Tensor.__rmatmul__ = lambda self, other: matmul(other, self, name="matmul")
+    # Comparisons and logic, as TensorFlow 1.x's tensors have them (== and != stay identity).
+    for method, opdef, name in (
+        ("lt", compare.Less, "Less"),
+        ("le", math.LessEqual, "LessEqual"),
+        ("gt", array.Greater, "Greater"),
+        ("ge", math.GreaterEqual, "GreaterEqual"),
+    ):
+        setattr(Tensor, f"__{method}__", binary(opdef, name)[0])
+    for method, opdef, name in (
+        ("and", compare.LogicalAnd, "LogicalAnd"),
+        ("or", compare.LogicalOr, "LogicalOr"),
+        ("mod", elementwise.FloorMod, "mod"),
+        ("floordiv", elementwise.FloorDiv, "floordiv"),
+    ):
+        forward, reflected = binary(opdef, name)
+        setattr(Tensor, f"__{method}__", forward)
+        setattr(Tensor, f"__r{method}__", reflected)
 
 
 _install_operators()

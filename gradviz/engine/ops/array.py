@@ -100,7 +100,14 @@ class Where:
         ]
 
 
-@register_op("AddN", label="Σ", partials=("1",), aliasing=True)
+@register_op(
+    "AddN",
+    label="Σ",
+    partials=("1",),
+    aliasing=True,
+    rule="sum rule",
+    hint="{label} passes the upstream grad back unchanged to each input: {upstream} × 1",
+)
 class AddN:
     def forward(*inputs):
         return sum(inputs[1:], inputs[0])
@@ -112,7 +119,13 @@ class AddN:
         return [grad] * len(op.inputs)
 
 
-@register_op("AccumulateNV2", label="Σ", partials=("1",))
+@register_op(
+    "AccumulateNV2",
+    label="Σ",
+    partials=("1",),
+    rule="sum rule",
+    hint="{label} passes the upstream grad back unchanged to each input: {upstream} × 1",
+)
 class AccumulateN:
     """AddN's value through an accumulator: one buffer, each input added in place."""
 
@@ -297,12 +310,19 @@ class TakeGrad:
 
 @register_op("Pack", label="stack", partials=("1",))
 class Stack:
-    def forward(*inputs):
-        return np.stack(inputs)
+    def forward(*inputs, axis=0):
+        return np.stack(inputs, axis=axis)
 
-    def shape(*shapes):
+    def shape(*shapes, axis=0):
         merged = _same_shapes(shapes)
-        return TensorShape(None if merged.dims is None else (len(shapes), *merged.dims))
+        if merged.dims is None:
+            return TensorShape(None)
+        dims = list(merged.dims)
+        dims.insert(axis, len(shapes))
+        return TensorShape(dims)
 
     def gradient(op, grad):
-        return [Take(grad, index=i) for i in range(len(op.inputs))]
+        from .indexing import StridedSlice
+
+        lead = (slice(None),) * op.attrs["axis"]
+        return [StridedSlice(grad, index=(*lead, i)) for i in range(len(op.inputs))]

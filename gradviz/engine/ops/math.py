@@ -16,7 +16,13 @@ from .registry import boolean, broadcast, register_op, unbroadcast
 
 
 # -- binary arithmetic ------------------------------------------------------------------------
-@register_op("Add", label="+", partials=("1", "1"))
+@register_op(
+    "Add",
+    label="+",
+    partials=("1", "1"),
+    rule="sum rule",
+    hint="{label} passes the upstream grad back unchanged to each input: {upstream} × 1",
+)
 class Add:
     shape = broadcast
 
@@ -28,7 +34,14 @@ class Add:
         return [unbroadcast(grad, x), unbroadcast(grad, y)]
 
 
-@register_op("Sub", label="−", partials=("1", "−1"))
+@register_op(
+    "Sub",
+    label="−",
+    partials=("1", "−1"),
+    rule="sum rule",
+    hint="{label} passes the upstream grad back to its first input as it is and to its second "
+    "negated: {upstream} × {partial}",
+)
 class Sub:
     shape = broadcast
 
@@ -40,7 +53,13 @@ class Sub:
         return [unbroadcast(grad, x), unbroadcast(-grad, y)]
 
 
-@register_op("Mul", label="×", partials=("y", "x"))
+@register_op(
+    "Mul",
+    label="×",
+    partials=("y", "x"),
+    rule="product rule",
+    hint="{label} sends back the upstream grad times the *other* input: {upstream} × {other}",
+)
 class Mul:
     shape = broadcast
 
@@ -52,7 +71,15 @@ class Mul:
         return [unbroadcast(grad * y, x), unbroadcast(grad * x, y)]
 
 
-@register_op("RealDiv", label="÷", partials=("1/y", "−x/y²"), kinds="f")
+@register_op(
+    "RealDiv",
+    label="÷",
+    partials=("1/y", "−x/y²"),
+    kinds="f",
+    rule="quotient rule",
+    hint="{label} sends back the upstream grad times 1/y to x and times −x/y² to y: "
+    "here {upstream} × {partial}",
+)
 class RealDiv:
     shape = broadcast
 
@@ -64,7 +91,14 @@ class RealDiv:
         return [unbroadcast(grad / y, x), unbroadcast(grad * ((-x / y) / y), y)]
 
 
-@register_op("Pow", label="^", partials=("y·x^(y−1)", "x^y·ln x"), kinds="fi")
+@register_op(
+    "Pow",
+    label="^",
+    partials=("y·x^(y−1)", "x^y·ln x"),
+    kinds="fi",
+    rule="power rule",
+    hint="the power rule: ∂(x^y)/∂x = y·x^(y−1) and ∂(x^y)/∂y = x^y·ln x; here {upstream} × {partial}",
+)
 class Pow:
     shape = broadcast
 
@@ -136,7 +170,14 @@ class Neg:
         return [-grad]
 
 
-@register_op("Square", label="x²", partials=("2x",))
+@register_op(
+    "Square",
+    label="x²",
+    partials=("2x",),
+    rule="power rule",
+    hint="the power rule: {label} sends back the upstream grad times 2 × its input: "
+    "{upstream} × 2·{input}",
+)
 class Square:
     inputs = ("x",)
     forward = np.square
@@ -241,7 +282,14 @@ class Relu:
 
 
 # -- matrix multiplication --------------------------------------------------------------------
-@register_op("MatMul", label="@", partials=("g·yᵀ", "xᵀ·g"), kinds="fi")
+@register_op(
+    "MatMul",
+    label="@",
+    partials=("g·yᵀ", "xᵀ·g"),
+    kinds="fi",
+    rule="matrix product rule",
+    hint="{label} sends back the upstream grad g times the *other* matrix, transposed: {partial}",
+)
 class MatMul:
     def forward(a, b, *, transpose_a=False, transpose_b=False):
         if a.ndim != 2 or b.ndim != 2:  # unknown static ranks are checked here, as TensorFlow does

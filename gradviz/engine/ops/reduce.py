@@ -79,7 +79,13 @@ def _count(shape, axis):
     return count
 
 
-@register_op("Sum", label="Σ", partials=("1",))
+@register_op(
+    "Sum",
+    label="Σ",
+    partials=("1",),
+    rule="sum rule",
+    hint="{label} copies the upstream grad {upstream} to every entry of {input} that it added up",
+)
 class Sum:
     shape = reduced_shape
 
@@ -91,7 +97,14 @@ class Sum:
         return [BroadcastLike(_kept(grad, op), op.inputs[0])]
 
 
-@register_op("Mean", label="mean", partials=("1/n",))
+@register_op(
+    "Mean",
+    label="mean",
+    partials=("1/n",),
+    rule="mean rule",
+    hint="{label} shares the upstream grad {upstream} evenly: every entry of {input} gets it "
+    "divided by the number of entries averaged",
+)
 class Mean:
     shape = reduced_shape
 
@@ -121,19 +134,76 @@ class ReducedCount:
         return TensorShape([])
 
 
+def _min_or_max_gradient(op, grad):
+    """TensorFlow's _MinOrMaxGrad: tied extremes share the gradient equally."""
+    x = op.inputs[0]
+    y = _kept(op.outputs[0], op)
+    indicators = Cast(Equal(y, x), dtype=grad.dtype)
+    num_selected = Sum(indicators, axis=op.attrs["axis"], keepdims=True)
+    return [indicators / num_selected * _kept(grad, op)]
+
+
 @register_op("Max", label="max", partials=("[x = max] / #ties",))
 class Max:
     shape = reduced_shape
+    gradient = _min_or_max_gradient
 
     def forward(x, *, axis=None, keepdims=False):
         return np.max(x, axis=axis, keepdims=keepdims)
 
+
+@register_op("Min", label="min", partials=("[x = min] / #ties",))
+class Min:
+    shape = reduced_shape
+    gradient = _min_or_max_gradient
+
+    def forward(x, *, axis=None, keepdims=False):
+        return np.min(x, axis=axis, keepdims=keepdims)
+
+
+@register_op("Prod", label="Π", partials=("Π of the others",))
+class Prod:
+    shape = reduced_shape
+
+    def forward(x, *, axis=None, keepdims=False):
+        return np.multiply.reduce(x, axis=axis, dtype=x.dtype, keepdims=keepdims)
+
     def gradient(op, grad):
         x = op.inputs[0]
-        y = _kept(op.outputs[0], op)
-        indicators = Cast(Equal(y, x), dtype=grad.dtype)
-        num_selected = Sum(indicators, axis=op.attrs["axis"], keepdims=True)
-        return [indicators / num_selected * _kept(grad, op)]
+        others = ProdOthers(x, axis=op.attrs["axis"])
+        return [BroadcastLike(_kept(grad, op), x) * others]
+
+
+@register_op("ProdOthers", label="Π others", no_gradient="reduce_prod's second derivative")
+class ProdOthers:
+    """For each entry, the product of the other entries of its reduction: exclusive products
+    from the left times those from the right (TensorFlow's way, exact when an entry is 0)."""
+
+    def forward(x, *, axis=None):
+        axes = tuple(range(x.ndim)) if axis is None else tuple(a % x.ndim for a in axis)
+        rest = tuple(a for a in range(x.ndim) if a not in axes)
+        moved = np.transpose(x, axes + rest)
+        flat = moved.reshape((-1, *moved.shape[len(axes) :]))
+        ones = np.ones_like(flat[:1])
+        left = np.cumprod(np.concatenate([ones, flat[:-1]]), axis=0)
+        right = np.cumprod(np.concatenate([ones, flat[:0:-1]]), axis=0)[::-1]
+        return np.transpose((left * right).reshape(moved.shape), np.argsort(axes + rest))
+
+
+@register_op("Any", label="any", no_gradient="logic", kinds="b")
+class Any:
+    shape = reduced_shape
+
+    def forward(x, *, axis=None, keepdims=False):
+        return np.any(x, axis=axis, keepdims=keepdims)
+
+
+@register_op("All", label="all", no_gradient="logic", kinds="b")
+class All:
+    shape = reduced_shape
+
+    def forward(x, *, axis=None, keepdims=False):
+        return np.all(x, axis=axis, keepdims=keepdims)
 
 
 def _axis(axis, x):
@@ -149,19 +219,64 @@ def _axis(axis, x):
     return axes if len(unique) == len(axes) else unique
 
 
-def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
+def _reduction(op, input_tensor, axis, keepdims, name, reduction_indices, keep_dims):
+    """TensorFlow 1.x's old keywords too: reduction_indices= for axis, keep_dims= for keepdims."""
+    if reduction_indices is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'reduction_indices'")
+        axis = reduction_indices
+    if keep_dims is not None:
+        keepdims = keep_dims
+    if isinstance(axis, Tensor):
+        raise TypeError(f"{op.type}: axis must be an int or a list of ints, not a tensor")
+    return op(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
+
+
+def reduce_sum(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
     """Sum over `axis` (all axes if None): ``gv.reduce_sum(x, 1, keepdims=True)``."""
-    return Sum(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
+    return _reduction(Sum, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_mean(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
     """Mean over `axis` (all axes if None); integer tensors truncate, as in TensorFlow."""
-    return Mean(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
+    return _reduction(Mean, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
-def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
+def reduce_max(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
     """Max over `axis`; tied maxima share the gradient equally."""
-    return Max(input_tensor, axis=_axis(axis, input_tensor), keepdims=bool(keepdims), name=name)
+    return _reduction(Max, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_min(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
+    """Min over `axis`; tied minima share the gradient equally."""
+    return _reduction(Min, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_prod(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
+    """Product over `axis`; the gradient is exact where entries are 0."""
+    return _reduction(Prod, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_any(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduction(Any, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
+
+
+def reduce_all(
+    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
+):
+    return _reduction(All, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "dtypes"]

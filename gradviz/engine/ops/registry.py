@@ -64,6 +64,11 @@ class OpDef:
     role: str | None = None  # PLACEHOLDER, VARIABLE, CONSTANT or GROUP; None for a computation
     undoes_broadcast: bool = False  # sums a gradient back to an input's shape (SumToShape)
     custom_gradient: bool = False  # its gradient is a user's grad_fn (gv.custom_gradient)
+    # The rule of calculus at work in `gradient`, for a student ("product rule"), and a hint that
+    # names it with the op's own inputs: a format string with {label}, {input}, {other},
+    # {upstream} and {partial} (see debug/quiz.py). Empty: the chain rule through `label`.
+    rule: str = ""
+    hint: str = ""
 
     @property
     def is_leaf(self):
@@ -110,6 +115,8 @@ def register_op(
     role=None,
     undoes_broadcast=False,
     custom_gradient=False,
+    rule="",
+    hint="",
 ):
     """Class decorator: declare an op (see the module docstring). `no_gradient` gives the reason
     a gradient never passes this op type; otherwise the class must define `gradient`.
@@ -118,6 +125,8 @@ def register_op(
     `role` says what the op is to the debugger (PLACEHOLDER, VARIABLE, CONSTANT, GROUP);
     `undoes_broadcast` marks the op that sums a gradient back to an input's shape, and
     `custom_gradient` the op whose gradient is a user's function.
+    `rule` and `hint` tell a student which rule of calculus the gradient applies (the classroom
+    mode's hints); without them the hint is the chain rule through the op's `partials`.
 
     `forward` may also be a C function taking the inputs positionally (``forward = np.sin``,
     ``forward = operator.add``, which is numpy's ``x + y``), with the input names in the class's
@@ -154,6 +163,8 @@ def register_op(
             role=role,
             undoes_broadcast=undoes_broadcast,
             custom_gradient=custom_gradient,
+            rule=rule,
+            hint=hint,
         )
         OPS[op_type] = opdef
         if "gradient" in cls.__dict__:
@@ -211,6 +222,9 @@ def apply_op(op_type, inputs, attrs=None, name=None, control_inputs=(), graph=No
         attrs = dict(opdef.defaults)
     if graph is None:  # (not `graph or`: an empty Graph is falsy, it has a __len__)
         graph = graph_of([*inputs, *control_inputs] if control_inputs else inputs)
+    dependencies = getattr(graph, "_control_dependencies", None)
+    if dependencies:  # inside `with gv.control_dependencies([...])`
+        control_inputs = (*control_inputs, *dependencies[-1])
     values = _convert_inputs(opdef, inputs)
     specs = _infer(opdef, values, attrs, name)
     consts = [v if isinstance(v, Tensor) else _constant(graph, v) for v in values]
@@ -271,7 +285,9 @@ def _input_name(opdef, i):
 
 
 def _kind_names(kinds):
-    return ", ".join({"f": "float", "i": "int", "u": "uint", "b": "bool"}[k] for k in kinds)
+    return ", ".join(
+        {"f": "float", "i": "int", "u": "uint", "b": "bool", "O": "string"}[k] for k in kinds
+    )
 
 
 def _infer(opdef, values, attrs, name):
@@ -288,6 +304,8 @@ def _infer(opdef, values, attrs, name):
         ) from None
     if opdef.num_outputs == 1:
         return [(out_shapes, out_dtypes)]
+    if opdef.num_outputs is None:  # as many outputs as the shape rule gives (PyFunc)
+        return list(zip(out_shapes, out_dtypes, strict=True))
     return list(zip(out_shapes, out_dtypes, strict=True))
 
 

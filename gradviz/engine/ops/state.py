@@ -145,11 +145,13 @@ class Variable(Tensor):
     The Variable *is* the tensor its value is read from, so it goes anywhere a Tensor does.
     """
 
-    def __new__(cls, initial_value, name=None, trainable=True, dtype=None):
+    def __new__(cls, initial_value, name=None, trainable=True, dtype=None, collections=None):
         validate.check_name(name)
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
+        if collections is not None and (isinstance(collections, str) or not _all_str(collections)):
+            raise TypeError(f"Variable: collections must be a list of names, got {collections!r}")
         with graph.as_default(), graph.rollback_on_error():
-            return _build_variable(cls, graph, initial_value, name, trainable, dtype)
+            return _build_variable(cls, graph, initial_value, name, trainable, dtype, collections)
 
     def __init__(self, *args, **kwargs):
         pass  # built in __new__
@@ -160,6 +162,11 @@ class Variable(Tensor):
 
     @property
     def initial_value(self):
+        return self._initial_value
+
+    def initialized_value(self):
+        """The initial value, to initialize another variable from this one:
+        ``w2 = gv.Variable(w.initialized_value() * 2)`` (one initializer run sets both)."""
         return self._initial_value
 
     def assign(self, value, name=None):
@@ -196,9 +203,16 @@ class Variable(Tensor):
         return f"<gradviz.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
 
-def _build_variable(cls, graph, initial_value, name, trainable, dtype):
+def _all_str(names):
+    return all(isinstance(n, str) for n in names)
+
+
+def _build_variable(cls, graph, initial_value, name, trainable, dtype, collections=None):
     with graph.name_scope(name or "Variable") as scope:
         var_name = scope.rstrip("/")
+        if callable(initial_value):  # built inside the variable's scope (get_variable's initializers)
+            with graph.name_scope("Initializer"):
+                initial_value = initial_value()
         init = convert_to_tensor(initial_value, dtype, name="initial_value", graph=graph)
         if not init.shape.is_fully_defined():
             raise ValueError(f"initial_value of Variable '{var_name}' must have a known shape")
@@ -208,7 +222,8 @@ def _build_variable(cls, graph, initial_value, name, trainable, dtype):
         var._initial_value = init
         var.trainable = trainable
         var._initializer = apply_op("Assign", [init], {"var": var_name}, name="Assign").op
-    graph.add_to_collection("variables", var)
+    for key in ["variables"] if collections is None else collections:
+        graph.add_to_collection(key, var)
     if trainable:
         graph.add_to_collection("trainable_variables", var)
     return var
@@ -245,3 +260,43 @@ def variables_initializer(var_list, name="init"):
 def global_variables_initializer():
     """The op that initializes every variable of the default graph: ``sess.run(init)``."""
     return variables_initializer(global_variables(), name="init")
+
+
+def local_variables(graph=None):
+    return (graph or get_default_graph()).get_collection("local_variables")
+
+
+def local_variables_initializer():
+    """The op that initializes the variables of the "local_variables" collection."""
+    return variables_initializer(local_variables(), name="init")
+
+
+def _variable(ref, what):
+    if not isinstance(ref, Variable):
+        raise TypeError(f"{what}: ref must be a Variable, got {ref!r}")
+    return ref
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """``tf.assign(W, value)``: the op that writes `value` into `ref` and returns it."""
+    return _variable(ref, "assign").assign(value, name=name)
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _variable(ref, "assign_add").assign_add(value, name=name)
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _variable(ref, "assign_sub").assign_sub(value, name=name)
+
+
+def get_collection(key, scope=None):
+    """The default graph's collection `key` (only names starting with `scope`, if given)."""
+    items = get_default_graph().get_collection(key)
+    if scope is None:
+        return items
+    return [x for x in items if getattr(x, "name", "").startswith(scope)]
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
