@@ -9,12 +9,15 @@
 Public names follow API.md; everything is defined in the subpackages and only re-exported here.
 """
 
+import builtins as _builtins
+import sys as _sys
 from types import SimpleNamespace as _Namespace
 
 from . import (
     examples,
     torch,  # the PyTorch producer; imports torch itself only when used
 )
+from ._version import __version__
 from .debug.gradcheck import check_gradients
 from .debug.monitor import GradientMonitor
 from .debug.nonfinite import find_nonfinite
@@ -23,16 +26,6 @@ from .debug.trace import BackpropTrace, trace_backward
 from .engine import init_ops as _init
 from .engine import layers, losses, train
 from .engine import summary as _summary
-from .engine.control import (
-    Print,
-    check_numerics,
-    cond,
-    control_dependencies,
-    no_op,
-    py_func,
-    tuple,
-)
-from .engine.control import print_ as print  # noqa: A004  (tf.print)
 from .engine.dtypes import (
     as_dtype,
     bool_,
@@ -116,6 +109,16 @@ from .engine.ops.compare import (
     logical_xor,
     not_equal,
 )
+from .engine.ops.control import (
+    Print,
+    check_numerics,
+    cond,
+    control_dependencies,
+    no_op,
+    py_func,
+    tuple,
+)
+from .engine.ops.control import print_ as print  # noqa: A004  (tf.print)
 from .engine.ops.creation import eye, fill, linspace, ones, ones_like, range, zeros, zeros_like
 from .engine.ops.custom import custom_gradient
 from .engine.ops.elementwise import (
@@ -207,8 +210,7 @@ from .engine.variable_scope import (
     get_variable_scope,
     variable_scope,
 )
-from .viz.dot import Drawing, compare_backward, draw, draw_backward, draw_trace
-from .viz.widgets import Debugger
+from .viz.dot import Drawing, GraphvizMissing, compare_backward, draw, draw_backward, draw_trace
 
 float = float32  # noqa: A001  (TensorFlow accepts "float" for float32)
 double = float64
@@ -289,3 +291,32 @@ summary = _Namespace(
     merge_all=_summary.merge_all,
     FileWriter=_summary.FileWriter,
 )
+
+# `from gradviz import *` brings every public name except those that would shadow a builtin or a
+# standard-library module in the caller's namespace (abs, pow, float, math, ...): they stay
+# reachable as gv.abs, gv.pow, gv.float, gv.math. Neither are the layers' packages, nor gv.torch
+# (it would hide the caller's `import torch`).
+_LAZY = ("Debugger",)
+_NOT_STARRED = ("engine", "debug", "viz", "torch")
+__all__ = sorted(
+    name
+    for name in [*globals(), *_LAZY]
+    if not name.startswith("_")
+    and name not in _NOT_STARRED
+    and name not in vars(_builtins)
+    and name not in _sys.stdlib_module_names
+)
+
+
+def __getattr__(name):
+    # lazy: saves import time (ipywidgets and IPython load only when a Debugger is first used)
+    if name == "Debugger":
+        from .viz.widgets import Debugger
+
+        globals()["Debugger"] = Debugger
+        return Debugger
+    raise AttributeError(f"module 'gradviz' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY})

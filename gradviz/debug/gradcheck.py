@@ -22,12 +22,15 @@ as are non-finite ones. Inputs larger than `max_entries` are checked on a seeded
 plus their largest analytic entry.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.hints import FeedDict, Tensors
 from ..engine.ops.registry import OPS, op_def
-from ..engine.session import session_for
+from ..engine.session import Session, session_for
 from ..engine.validate import check_int, check_number
 from ..format import fmt_number, text_table
 from . import pictures
@@ -144,8 +147,15 @@ def _edge_note(check):
 
 
 def check_gradients(
-    ys, xs, feed_dict=None, session=None, tolerance=None, delta=DELTA, max_entries=MAX_ENTRIES, seed=0
-):
+    ys: Tensors,
+    xs: Tensors | None,
+    feed_dict: FeedDict = None,
+    session: Session | None = None,
+    tolerance: float | None = None,
+    delta: float = DELTA,
+    max_entries: int = MAX_ENTRIES,
+    seed: int = 0,
+) -> GradientCheck:
     """Compare each op's gradient on the path from `xs` to `ys` with finite differences.
 
     >>> report = gv.check_gradients(y, [x], feed_dict={x: 0.5})

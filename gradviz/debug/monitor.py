@@ -26,18 +26,29 @@ a 784-512-512-10 MLP's step), so `record` makes one pass over each tensor and ke
 several times the cost.
 """
 
+from __future__ import annotations
+
 import csv
 import itertools
 import math
+from collections.abc import Sequence
+from os import PathLike
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine.graph import Tensor, graph_of
+from ..engine.hints import FeedDict, Fetches
+from ..engine.session import Session
 from ..engine.validate import check_bool, check_int, check_tensor, describe
 from ..format import fmt_number, text_table
 from . import pictures
 from ._stepstats import PERCENTILES, measure, summarise
-from .summary import FLAGS, STATS, Thresholds, checked_value, named_items
+from .summary import FLAGS, STATS, Thresholds, checked_value, dataframe, named_items
+
+if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
 
 _P_COLUMNS = tuple(f"p{p}" for p in PERCENTILES)
 
@@ -54,15 +65,15 @@ class GradientMonitor:
 
     def __init__(
         self,
-        tensors=None,
-        names=None,
-        vanishing=None,
-        exploding=None,
-        tiny=None,
-        sample_size=1024,
-        exact=False,
-        seed=0,
-    ):
+        tensors: Any = None,
+        names: str | Sequence[str] | None = None,
+        vanishing: float | None = None,
+        exploding: float | None = None,
+        tiny: float | None = None,
+        sample_size: int = 1024,
+        exact: bool = False,
+        seed: int = 0,
+    ) -> None:
         if tensors is None:  # record() only, with arrays you compute yourself
             names = [names] if isinstance(names, str) else names
             if names is not None and not (
@@ -83,7 +94,7 @@ class GradientMonitor:
         self._sample_indices = {}
         self.clear()
 
-    def clear(self):
+    def clear(self) -> None:
         """Forget every recorded step (the watched tensors and thresholds stay)."""
         self.steps = []
         self._flags, self._stats, self._percentiles = [], [], []
@@ -91,7 +102,9 @@ class GradientMonitor:
         self._first = {flag: {} for flag in FLAGS}
 
     # -- recording --------------------------------------------------------------------------------
-    def run(self, session, fetches, feed_dict=None, step=None):
+    def run(
+        self, session: Session, fetches: Fetches, feed_dict: FeedDict = None, step: int | None = None
+    ) -> Any:
         """``session.run(fetches, feed_dict)`` that also fetches and records the watched tensors.
 
         >>> _, loss_value = monitor.run(sess, [train_op, loss], {X: x}, step=step)
@@ -100,7 +113,7 @@ class GradientMonitor:
         self.record(self._next_step() if step is None else step, values)
         return results
 
-    def record(self, step, values):
+    def record(self, step: int, values: Sequence[Any]) -> None:
         """Record one step from the values of `fetches` (same order), e.g. from your own run."""
         check_int(step, "step")
         if not isinstance(values, list | tuple):
@@ -169,7 +182,7 @@ class GradientMonitor:
     def __len__(self):
         return len(self.steps)
 
-    def history(self, stat, name=None):
+    def history(self, stat: str, name: str | None = None) -> np.ndarray:
         """One statistic (a STATS or FLAGS name) over the recorded steps: shape (steps,) for one
         tensor, (steps, tensors) for all."""
         if stat in FLAGS:
@@ -180,7 +193,7 @@ class GradientMonitor:
             raise ValueError(f"Unknown statistic {stat!r}; choose from {STATS + FLAGS}")
         return table if name is None else table[:, self._index(name)]
 
-    def percentiles(self, name):
+    def percentiles(self, name: str) -> np.ndarray:
         """The PERCENTILES of one tensor over the recorded steps, shape (steps, 9)."""
         return self._table(self._percentiles, len(PERCENTILES), float)[:, self._index(name)]
 
@@ -196,13 +209,13 @@ class GradientMonitor:
         except ValueError:
             raise KeyError(f"No tensor named {name!r} is monitored (names: {self.names})") from None
 
-    def first_flagged(self, flag=None):
+    def first_flagged(self, flag: str | None = None) -> dict:
         """{flag: {name: first step it was raised}}, or {name: step} for one flag."""
         if flag is not None:
             return dict(self._first[_checked_flag(flag)])
         return {f: dict(steps) for f, steps in self._first.items()}
 
-    def first_step(self, flag, name=None):
+    def first_step(self, flag: str, name: str | None = None) -> int | None:
         """The first step at which `flag` was raised (for `name`, or for any tensor); else None."""
         steps = self._first[_checked_flag(flag)]
         if name is not None:
@@ -211,10 +224,10 @@ class GradientMonitor:
         return min(steps.values(), default=None)
 
     # -- export -----------------------------------------------------------------------------------
-    def columns(self):
+    def columns(self) -> tuple[str, ...]:
         return ("step", "name", *STATS, *FLAGS, *_P_COLUMNS)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, list]:
         """The history as a long table: column -> list, one entry per (step, tensor)."""
         table = {c: [] for c in self.columns()}
         self._summarise()
@@ -225,7 +238,14 @@ class GradientMonitor:
                     table[column].append(value)
         return table
 
-    def to_csv(self, path):
+    def to_pandas(self) -> pandas.DataFrame:
+        """`to_dict()` as a pandas DataFrame, one row per (step, tensor) (needs `gradviz[pandas]`).
+
+        >>> monitor.to_pandas().pivot(index="step", columns="name", values="norm")
+        """
+        return dataframe(self.to_dict())
+
+    def to_csv(self, path: str | PathLike) -> None:
         """Write `to_dict()` as CSV (floats in full precision, so `from_csv` reads back the same)."""
         table = self.to_dict()
         with open(path, "w", newline="") as f:
@@ -258,7 +278,13 @@ class GradientMonitor:
         return str(logdir)
 
     @classmethod
-    def from_csv(cls, path, vanishing=None, exploding=None, tiny=None):
+    def from_csv(
+        cls,
+        path: str | PathLike,
+        vanishing: float | None = None,
+        exploding: float | None = None,
+        tiny: float | None = None,
+    ) -> GradientMonitor:
         """A monitor holding the history written by `to_csv` (ready to plot; no tensors to fetch)."""
         with open(path, newline="") as f:
             rows = list(csv.DictReader(f))
@@ -275,21 +301,24 @@ class GradientMonitor:
         return monitor
 
     # -- plots ------------------------------------------------------------------------------------
-    def plot_norms(self, **kwargs):
+    def plot_norms(self, **kwargs: Any) -> Figure:
         """L2 norm per tensor over steps, log scale; markers where a flag first appeared."""
         return pictures.render("plot_norms", self, **kwargs)
 
-    def plot_distributions(self, **kwargs):
+    def plot_distributions(self, **kwargs: Any) -> Figure:
         """TensorBoard-style percentile bands per tensor over steps."""
         return pictures.render("plot_distributions", self, **kwargs)
 
-    def plot_gradient_flow(self, step=None, **kwargs):
+    def plot_gradient_flow(self, step: int | None = None, **kwargs: Any) -> Figure:
         """Max and mean |g| per tensor at one step (the last by default), log scale."""
         return pictures.render("plot_gradient_flow", self, step=step, **kwargs)
 
     # -- text -------------------------------------------------------------------------------------
     def __str__(self):
         return monitor_text(self)
+
+    def _repr_html_(self):
+        return pictures.render("monitor_html", self)
 
     def __repr__(self):
         span = f"steps {self.steps[0]}…{self.steps[-1]}" if self.steps else "no steps yet"

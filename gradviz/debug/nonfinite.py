@@ -10,12 +10,15 @@ output holds a NaN or an Inf is where the trouble starts: it turned finite input
 non-finite value (or read one from a feed or a variable); every later op may only inherit it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..engine.graph import as_list
-from ..engine.session import session_for
+from ..engine.hints import FeedDict, Tensors
+from ..engine.session import Session, session_for
 from ..format import fmt_value
 from . import pictures
 from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
@@ -92,7 +95,9 @@ def _count_text(counts):
     return ", ".join(parts)
 
 
-def find_nonfinite(ys, xs=None, feed_dict=None, session=None):
+def find_nonfinite(
+    ys: Tensors, xs: Tensors | None = None, feed_dict: FeedDict = None, session: Session | None = None
+) -> NonfiniteResult:
     """Run the forward pass (and, with `xs`, the backward pass of ``gradients(ys, xs)``) and name
     the first op whose output holds a NaN or an Inf, with its inputs' values.
 

@@ -18,17 +18,26 @@ The rms (not the norm) decides, so a 512×512 matrix and a bias of 10 entries ar
 standard. Change the defaults for a whole session with ``gradviz.debug.summary.VANISHING = 1e-8``.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine.dtypes import as_array
 from ..engine.graph import Operation, Tensor, graph_of
-from ..engine.session import session_for
+from ..engine.hints import FeedDict
+from ..engine.session import Session, session_for
 from ..engine.validate import check_feed_dict, check_number, check_session, describe
 from ..format import fmt_number, fmt_shape, text_table
 from . import pictures
 from .trace import BackpropTrace
+
+if TYPE_CHECKING:
+    import pandas
+    from matplotlib.figure import Figure
 
 VANISHING = 1e-6
 EXPLODING = 1e3
@@ -219,7 +228,7 @@ class GradientSummary:
                 return row
         raise KeyError(f"No tensor named {key!r} in this summary (names: {self.names})")
 
-    def flagged(self, flag):
+    def flagged(self, flag: str) -> list[str]:
         """Names of the tensors with `flag` ("vanishing", "exploding" or "nonfinite") raised."""
         if flag not in FLAGS:
             raise ValueError(f"Unknown flag {flag!r}; choose one of {FLAGS}")
@@ -230,12 +239,19 @@ class GradientSummary:
         """True when no tensor has any flag raised."""
         return not any(row.flags for row in self.rows)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, list]:
         """Column name -> list of values, one per tensor (ready for pandas.DataFrame)."""
         columns = [f.name for f in fields(TensorStats)]
         return {c: [getattr(row, c) for row in self.rows] for c in columns}
 
-    def log_histograms(self, bins=24):
+    def to_pandas(self) -> pandas.DataFrame:
+        """`to_dict()` as a pandas DataFrame, one row per tensor (needs pandas: `gradviz[pandas]`).
+
+        >>> summary.to_pandas().set_index("name").loc["W", "rms"]
+        """
+        return dataframe(self.to_dict())
+
+    def log_histograms(self, bins: int = 24) -> tuple[np.ndarray, list[np.ndarray]]:
         """Histograms of log10 |g| (non-zero finite entries) on one shared axis for all rows.
 
         Returns (edges, counts): edges has bins + 1 entries, counts one array per row. The shared
@@ -250,7 +266,7 @@ class GradientSummary:
         edges = np.linspace(low, high, bins + 1)
         return edges, [np.histogram(x, edges)[0] for x in logs]
 
-    def plot_gradient_flow(self, **kwargs):
+    def plot_gradient_flow(self, **kwargs: Any) -> Figure:
         """Max and mean |g| per tensor, in order, on a log scale (a matplotlib Figure)."""
         return pictures.render("plot_gradient_flow", self, **kwargs)
 
@@ -263,6 +279,17 @@ class GradientSummary:
         return pictures.render("summary_html", self)
 
 
+def dataframe(columns):
+    """A pandas DataFrame of column -> values; pandas is optional, so imported only here."""
+    try:
+        import pandas  # lazy: saves import time, and pandas is an optional extra
+    except ImportError:
+        raise ImportError(
+            "to_pandas() needs pandas: pip install pandas (or pip install 'gradviz[pandas]')"
+        ) from None
+    return pandas.DataFrame(columns)
+
+
 def _log_magnitudes(array):
     magnitudes = np.abs(np.asarray(array, dtype=np.float64).ravel())
     magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
@@ -270,14 +297,14 @@ def _log_magnitudes(array):
 
 
 def gradient_summary(
-    values_or_tensors,
-    names=None,
-    session=None,
-    feed_dict=None,
-    vanishing=None,
-    exploding=None,
-    tiny=None,
-):
+    values_or_tensors: Any,
+    names: str | Sequence[str] | None = None,
+    session: Session | None = None,
+    feed_dict: FeedDict = None,
+    vanishing: float | None = None,
+    exploding: float | None = None,
+    tiny: float | None = None,
+) -> GradientSummary:
     """Statistics and flags for each gradient (or any tensor or array), as a GradientSummary.
 
     >>> grads = gv.gradients(loss, [W1, W2])

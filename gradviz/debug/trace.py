@@ -17,17 +17,20 @@ summaries, the NaN search) uses only its methods. Producers fill it: `GraphTrace
 engine's GradientMap and a Session, `gradviz.torch` from PyTorch's autograd hooks.
 """
 
+from __future__ import annotations
+
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.gradients import AggregationMethod, Edge, gradients
+from ..engine.gradients import AggregationMethod, Edge, GradientMap, UnconnectedGradients, gradients
 from ..engine.graph import Tensor, ancestors, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
-from ..engine.session import session_for
+from ..engine.session import Session, session_for
 from ..engine.validate import check_feed_dict, check_session, check_ys_xs, resolve_element
 from ..format import fmt_number, fmt_value
 from . import model
@@ -84,15 +87,15 @@ class Explanation:
 
 
 def trace_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    grad_ys=None,
-    stop_gradients=None,
-    session=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
-):
+    ys: Tensors,
+    xs: Tensors | None,
+    feed_dict: FeedDict = None,
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    stop_gradients: Tensors | None = None,
+    session: Session | None = None,
+    aggregation_method: str | None = None,
+    unconnected_gradients: UnconnectedGradients | str = "none",
+) -> BackpropTrace:
     """Build ``gradients(ys, xs, ...)`` and record its backward pass with the values of `feed_dict`.
 
     The session defaults to the default session of the graph, else a new one whose variables are
@@ -215,8 +218,10 @@ class BackpropTrace:
 
     def rule(self, node):
         """(rule, hint template) the node's gradient applies, for the classroom mode's hints
-        (debug/quiz.py); ("", "") where the producer knows none: the chain rule through its label."""
-        return "", ""
+        (debug/quiz.py): by default the rule of the engine op drawn with the same label ("×": the
+        product rule); ("", "") where there is none, then the quiz says the chain rule."""
+        label = self.label(node)
+        return next(((d.rule, d.hint) for d in OPS.values() if d.rule and d.label == label), ("", ""))
 
     def operand_name(self, value):
         """How a formula or a hint names an input value."""
@@ -353,7 +358,9 @@ class GraphTrace(BackpropTrace):
     """The engine's producer: a BackpropTrace read from the GradientMap gradients() recorded,
     with values from one Session.run."""
 
-    def __init__(self, gradient_map, feed_dict=None, session=None):
+    def __init__(
+        self, gradient_map: GradientMap, feed_dict: FeedDict = None, session: Session | None = None
+    ) -> None:
         self.gradient_map = gmap = gradient_map
         self.graph = graph_of(gmap.ys + gmap.xs)
         self.session = session_for(self.graph, session)

@@ -4,6 +4,8 @@ Python floats become float32 and Python ints int32 (TensorFlow's defaults); nump
 dtype. A dtype is a plain `numpy.dtype`, so ``gv.float32 == np.float32`` holds.
 """
 
+from __future__ import annotations
+
 import numpy as np
 
 float16 = np.dtype("float16")
@@ -24,7 +26,7 @@ _ALIASES = {
 }
 
 
-def as_dtype(dtype):
+def as_dtype(dtype: str | type | np.dtype) -> np.dtype:
     """Turn "float32", "float", np.float32, gv.float32 ... into a numpy dtype (TypeError if not)."""
     if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
         return dtype  # already one: the usual case, once per tensor built

@@ -10,13 +10,17 @@ ys, count for each how many gradients it still waits for, and process an op once
 have arrived.
 """
 
+from __future__ import annotations
+
 import contextlib
 import enum
 import gc
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .graph import Tensor, as_list, descendants, producers, walk
+from .hints import TensorLike, Tensors
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
 from .ops.registry import (  # noqa: F401  (why an edge carries no gradient: this module's words too)
@@ -103,16 +107,16 @@ class GradientMap:
 
 
 def gradients(
-    ys,
-    xs,
-    grad_ys=None,
-    name="gradients",
-    colocate_gradients_with_ops=False,
-    gate_gradients=False,
-    aggregation_method=None,
-    stop_gradients=None,
-    unconnected_gradients=UnconnectedGradients.NONE,
-):
+    ys: Tensors,
+    xs: Tensors,
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    name: str = "gradients",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method: str | None = None,
+    stop_gradients: Tensors | None = None,
+    unconnected_gradients: UnconnectedGradients | str = UnconnectedGradients.NONE,
+) -> list[Tensor | None]:
     """Symbolic partial derivatives of ``sum(ys)`` with respect to each x in `xs`.
 
     >>> a = gv.constant(0.); b = 2 * a
@@ -371,13 +375,13 @@ def _sum(method, grads):
 
 
 def hessians(
-    ys,
-    xs,
-    name="hessians",
-    colocate_gradients_with_ops=False,
-    gate_gradients=False,
-    aggregation_method=None,
-):
+    ys: Tensors,
+    xs: Tensors,
+    name: str = "hessians",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method: str | None = None,
+) -> list[Tensor | None]:
     """The Hessian of sum(ys) with respect to each x: shape x.shape + x.shape.
 
     Built as TensorFlow builds it: differentiate each entry of the flattened gradient again.

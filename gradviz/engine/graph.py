@@ -6,6 +6,8 @@ searching. Names are unique per graph and stable across runs ("mul", "mul_1", "l
 which keeps drawings and notebook outputs reproducible.
 """
 
+from __future__ import annotations
+
 import contextlib
 import threading
 
@@ -18,7 +20,7 @@ _default = threading.local()
 class Graph:
     """A TensorFlow-1.x style graph. ``with gv.Graph().as_default():`` builds into it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._ops = []
         self._by_name = {}
         self._names_in_use = {}
@@ -174,19 +176,19 @@ class _NameScope:
         self.graph._scope = self.previous
 
 
-def get_default_graph():
+def get_default_graph() -> Graph:
     stack = _graph_stack()
     return stack[-1] if stack else _default.root
 
 
-def reset_default_graph():
+def reset_default_graph() -> None:
     """A fresh default graph (TensorFlow forbids this inside a `with graph.as_default()`)."""
     if _graph_stack():
         raise AssertionError("Do not use reset_default_graph() inside a graph context.")
     _default.root = Graph()
 
 
-def name_scope(name):
+def name_scope(name: str | None) -> contextlib.AbstractContextManager[str]:
     """``with gv.name_scope("layer1"):`` prefixes the ops created inside (drawn as a cluster)."""
     return get_default_graph().name_scope(name)
 

@@ -47,11 +47,7 @@ def dense(
             kernel_regularizer,
             trainable,
         )
-        out = (
-            matmul(inputs, kernel, name="MatMul")
-            if inputs.shape.rank == 2
-            else _tensordot_last(inputs, kernel)
-        )
+        out = matmul(inputs, kernel) if inputs.shape.rank == 2 else _tensordot_last(inputs, kernel)
         if use_bias:
             bias_init = bias_initializer if bias_initializer is not None else init_ops.Zeros()
             bias = get_variable(
@@ -84,7 +80,7 @@ def dropout(inputs, rate=0.5, noise_shape=None, seed=None, training=False, name=
             if training
             else inputs
         )
-    from .control import cond
+    from .ops.control import cond
 
     return cond(
         training,

@@ -4,6 +4,8 @@ A plan is a small Python function generated from the needed ops in topological o
 ``t3 = k3(t1, t2)`` per op, so a repeated `run` costs the numpy kernels plus a few dozen
 nanoseconds per op: no graph walking, no dict lookups by name (the first run interprets the same
 program: see Plan). Values that depend on no feed and no variable (constants and what follows
+from __future__ import annotations
+
 from them) are folded once when the plan is built, and so are ops that only read the static
 shape of their input (ZerosLike, BroadcastLike ...) once that shape is fully known.
 """
@@ -11,12 +13,14 @@ shape of their input (ZerosLike, BroadcastLike ...) once that shape is fully kno
 import functools
 import operator
 import threading
+from typing import Any
 
 import numpy as np
 
 from . import dtypes
 from .errors import InvalidArgumentError, OpError
-from .graph import Operation, Tensor, get_default_graph, walk
+from .graph import Graph, Operation, Tensor, get_default_graph, walk
+from .hints import FeedDict, Fetches
 from .ops.registry import GROUP, OPS, PLACEHOLDER
 from .validate import check_graph
 
@@ -29,7 +33,7 @@ class Session:
     Holds variable values (TensorFlow keeps them in the session too) and the compiled plans.
     """
 
-    def __init__(self, graph=None, target="", config=None):
+    def __init__(self, graph: Graph | None = None, target: str = "", config: Any = None) -> None:
         self.graph = check_graph(graph) if graph is not None else get_default_graph()
         self._state = {}  # variable op name -> numpy value
         self._plans = {}  # (fetched elements, fed tensors) -> Plan
@@ -51,11 +55,13 @@ class Session:
     def as_default(self):
         return _DefaultSession(self)
 
-    def close(self):
+    def close(self) -> None:
         self._closed = True
 
     # -- running ------------------------------------------------------------------------------
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+    def run(
+        self, fetches: Fetches, feed_dict: FeedDict = None, options: Any = None, run_metadata: Any = None
+    ) -> Any:
         """Evaluate `fetches` (a Tensor, Operation, name, or nested list/tuple/dict of them).
 
         Tensors come back as numpy arrays (numpy scalars for shape ()), Operations as None.
@@ -147,7 +153,7 @@ class Session:
 class InteractiveSession(Session):
     """A Session that installs itself as the default, so ``tensor.eval()`` works anywhere."""
 
-    def __init__(self, graph=None, target="", config=None):
+    def __init__(self, graph: Graph | None = None, target: str = "", config: Any = None) -> None:
         super().__init__(graph, target, config)
         _local.interactive = self
 
@@ -175,7 +181,7 @@ def _session_stack():
     return _local.stack
 
 
-def get_default_session():
+def get_default_session() -> Session | None:
     stack = _session_stack()
     return stack[-1] if stack else getattr(_local, "interactive", None)
 

@@ -4,13 +4,17 @@ A shape is known up to rank (`dims` is a tuple whose entries may be None) or ent
 (`dims` is None). Shape rules use these to reject, while building, what TensorFlow rejects.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 
 class TensorShape:
     """``TensorShape([2, None])``: rank 2, first dimension 2, second unknown."""
 
     __slots__ = ("dims",)
 
-    def __init__(self, dims):
+    def __init__(self, dims: TensorShape | Iterable[int | None] | int | None) -> None:
         if isinstance(dims, TensorShape):
             dims = dims.dims
         elif dims is not None:

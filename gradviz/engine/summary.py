@@ -16,8 +16,7 @@ import numpy as np
 
 from . import dtypes
 from .graph import Graph, Tensor, get_default_graph, graph_of
-from .ops.registry import apply_op
-from .ops.summary import summary_pb2
+from .ops.summary import HistogramSummary, MergeSummary, ScalarSummary, summary_pb2
 
 SUMMARIES = "summaries"
 
@@ -28,12 +27,12 @@ def _tag(name, what):
     return name
 
 
-def _summary_op(op_type, name, tensor, collections, what):
+def _summary_op(opdef, name, tensor, collections, what):
     name = _tag(name, what)
     graph = graph_of([tensor])
     with graph.as_default(), graph.rollback_on_error():
         op_name = graph.unique_name(name, mark_as_used=False)
-        summary = apply_op(op_type, [tensor], {"tag": op_name}, name=name)
+        summary = opdef(tensor, tag=op_name, name=name)
         for key in [SUMMARIES] if collections is None else collections:
             graph.add_to_collection(key, summary)
     return summary
@@ -45,13 +44,13 @@ def scalar(name, tensor, collections=None, family=None):
         raise ValueError(
             f"summary.scalar '{name}': the tensor must be a scalar, got shape {tensor.shape}"
         )
-    return _summary_op("ScalarSummary", name, tensor, collections, "scalar")
+    return _summary_op(ScalarSummary, name, tensor, collections, "scalar")
 
 
 def histogram(name, values, collections=None, family=None):
     """A histogram summary of all entries of `values` (TensorBoard's Histograms and
     Distributions tabs). Running it on NaN or Inf raises InvalidArgumentError, as TensorFlow."""
-    return _summary_op("HistogramSummary", name, values, collections, "histogram")
+    return _summary_op(HistogramSummary, name, values, collections, "histogram")
 
 
 def merge(inputs, collections=None, name=None):
@@ -63,7 +62,7 @@ def merge(inputs, collections=None, name=None):
         if not isinstance(t, Tensor) or t.dtype != dtypes.string:
             raise TypeError(f"summary.merge: inputs must be summary tensors, got {t!r}")
     graph = graph_of(inputs)
-    merged = apply_op("MergeSummary", inputs, name=name or "Merge/MergeSummary", graph=graph)
+    merged = MergeSummary(inputs, name=name or "Merge/MergeSummary")
     for key in collections or []:
         graph.add_to_collection(key, merged)
     return merged

@@ -3,10 +3,10 @@
 import numpy as np
 
 from . import dtypes
-from .control import control_dependencies
 from .gradients import gradients
 from .graph import Tensor, graph_of
 from .ops.array import Cast
+from .ops.control import control_dependencies
 from .ops.elementwise import Floor
 from .ops.math import Mul, Pow, Sqrt
 from .ops.state import Variable, convert_to_tensor, group, trainable_variables

@@ -24,5 +24,6 @@ _pictures.register("draw", _dot.draw)
 _pictures.register("draw_trace", _dot.draw_trace)  # a gradient check paints its verdicts on it
 _pictures.register("summary_html", _tables.summary_html)
 _pictures.register("gradcheck_html", _tables.gradcheck_html)
+_pictures.register("monitor_html", _tables.monitor_html)
 for _name in ("plot_norms", "plot_distributions", "plot_gradient_flow"):
     _pictures.register(_name, _plot(_name))

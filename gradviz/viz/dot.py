@@ -9,18 +9,25 @@ graph always gives the same DOT source. The visual encoding is written down in `
     gv.draw_backward(cost, [W, b], feed_dict={X: x, Y: y})       # plus the gradient flow
 """
 
+from __future__ import annotations
+
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
 
 import graphviz
 import numpy as np
 
 from ..debug import model
 from ..debug.trace import BackpropTrace, check_backward_call, forward_tensors, trace_backward
-from ..engine.graph import Tensor, ancestors, as_list, graph_of
+from ..engine.gradients import UnconnectedGradients
+from ..engine.graph import Graph, Tensor, ancestors, as_list, graph_of
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
-from ..engine.session import session_for
+from ..engine.session import Session, session_for
 from ..engine.validate import (
     check_bool,
     check_choice,
@@ -41,7 +48,7 @@ AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed 
 class Drawing:
     """A rendered graph: shows inline in Jupyter, `.source` is DOT, `.save("g.png")` writes a file."""
 
-    def __init__(self, digraph, scene=None):
+    def __init__(self, digraph: graphviz.Digraph, scene: Scene | None = None) -> None:
         self.digraph = digraph
         self.scene = scene
         self._svg = None
@@ -50,13 +57,13 @@ class Drawing:
     def source(self):
         return self.digraph.source
 
-    def svg(self):
+    def svg(self) -> str:
         """The laid-out SVG text (one `dot` call, cached)."""
         if self._svg is None:
             self._svg = _pipe(self.digraph, "svg").decode("utf-8")
         return self._svg
 
-    def save(self, path):
+    def save(self, path: str | PathLike) -> str:
         """Write .svg, .png or .dot (chosen by the suffix); returns the path."""
         path = str(path)
         suffix = path.rsplit(".", 1)[-1].lower()
@@ -84,19 +91,44 @@ class Drawing:
         return f"<gradviz.Drawing: {nodes} nodes, {edges} edges>"
 
 
-class GraphvizMissing(RuntimeError):
-    """The `dot` program is not installed; the DOT source is still available as `.source`."""
+_INSTALL_DOT = {  # how to get Graphviz's `dot` program, by platform (sys.platform prefix)
+    "linux": "Debian/Ubuntu: sudo apt-get install graphviz   (Fedora: sudo dnf install graphviz)",
+    "darwin": "macOS: brew install graphviz",
+    "win": "Windows: winget install graphviz   (then open a new terminal, so PATH is read again)",
+    "conda": "any platform, in a conda env: conda install -c conda-forge graphviz",
+}
+
+
+class GraphvizMissing(graphviz.ExecutableNotFound):
+    """Graphviz's `dot` program is not installed (pip's `graphviz` package does not bring it).
+
+    A subclass of `graphviz.ExecutableNotFound` (so of RuntimeError): code that catches either
+    keeps working. The message says how to install `dot` on this platform first, then elsewhere.
+    """
+
+    def __init__(
+        self, needed_for: str = "draw this graph", meanwhile: str = "its DOT text is in `drawing.source`"
+    ) -> None:
+        RuntimeError.__init__(self, install_hint(needed_for, meanwhile))
+
+
+def install_hint(needed_for, meanwhile=None, platform=None):
+    """The message of GraphvizMissing: what needs `dot`, how to install it, what works without."""
+    platform = platform or sys.platform
+    here = next((k for k in _INSTALL_DOT if platform.startswith(k)), "linux")
+    order = [here] + [k for k in _INSTALL_DOT if k != here]
+    lines = [f"Graphviz's `dot` program, needed to {needed_for}, was not found on PATH. Install it:"]
+    lines += [f"  {_INSTALL_DOT[k]}" for k in order]
+    if meanwhile:
+        lines.append(f"Meanwhile {meanwhile}.")
+    return "\n".join(lines)
 
 
 def _pipe(digraph, fmt):
     try:
         return digraph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
-        raise GraphvizMissing(
-            "Graphviz's `dot` program was not found. Install it with "
-            "`apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS) or "
-            "`conda install graphviz`; the DOT text is in drawing.source meanwhile."
-        ) from None
+        raise GraphvizMissing() from None
 
 
 # -- what to draw -----------------------------------------------------------------------------------
@@ -149,7 +181,7 @@ def _ident(name):
 
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
-SCENE_OPTIONS = ("collapse", "highlight", "color_by_magnitude", "show_grad_ops", "explain")
+SCENE_OPTIONS = ("collapse", "highlight", "color_by_magnitude", "show_grad_ops", "explain", "graded")
 
 
 def check_drawing_options(graph, collapse=None, highlight=None, rankdir="LR", title=None, **flags):
@@ -177,6 +209,12 @@ def check_drawing_options(graph, collapse=None, highlight=None, rankdir="LR", ti
     check_name(title, "title")
     for flag, value in flags.items():
         check_bool(value, flag)
+
+
+def engine_graph(trace):
+    """The gradviz Graph a trace was built on; None for another producer's (PyTorch)."""
+    graph = getattr(trace, "graph", None)
+    return graph if isinstance(graph, Graph) else None
 
 
 def explain_targets(graph, explain, xs):
@@ -526,7 +564,15 @@ def _add_legend(g, scene):
 
 
 # -- public drawing functions ----------------------------------------------------------------------
-def draw(ys, feed_dict=None, session=None, collapse=None, highlight=None, rankdir="LR", title=None):
+def draw(
+    ys: Tensors,
+    feed_dict: FeedDict = None,
+    session: Session | None = None,
+    collapse: bool | Iterable[str] | None = None,
+    highlight: Mapping[str, str] | Iterable[str] | None = None,
+    rankdir: str = "LR",
+    title: str | None = None,
+) -> Drawing:
     """The forward graph of `ys`: ops with their name, shape and (when computable) value.
 
     `collapse`: None (automatic above 150 ops), True/False, or scope names to draw as one box.
@@ -565,39 +611,41 @@ def backward_scene(
         prefix=prefix,
         graded_edges=dict(graded or {}),
     )
-    for x in explain_targets(getattr(trace, "graph", None), explain, trace.xs):
+    for x in explain_targets(engine_graph(trace), explain, trace.xs):
         for edge, why in trace.explain(x).blocking:
             cut = trace.stopped.get(edge) == why  # the label already names the reason
             scene.marked_edges[edge.key] = f"cuts ∂/∂{x.op.name} here" if cut else why
     return scene
 
 
-def draw_trace(trace, rankdir="LR", title=None, **scene_options):
+def draw_trace(
+    trace: BackpropTrace, rankdir: str = "LR", title: str | None = None, **scene_options: Any
+) -> Drawing:
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
     if not isinstance(trace, BackpropTrace):
         raise TypeError(f"trace must be a BackpropTrace (from gv.trace_backward), got {describe(trace)}")
-    _check_scene_options(getattr(trace, "graph", None), trace.xs, rankdir, title, scene_options)
+    _check_scene_options(engine_graph(trace), trace.xs, rankdir, title, scene_options)
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
 
 def draw_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    grad_ys=None,
-    stop_gradients=None,
-    session=None,
-    aggregation_method=None,
-    unconnected_gradients="none",
-    collapse=None,
-    highlight=None,
-    color_by_magnitude=False,
-    show_grad_ops=False,
-    explain=None,
-    rankdir="LR",
-    title=None,
-):
+    ys: Tensors,
+    xs: Tensors,
+    feed_dict: FeedDict = None,
+    grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+    stop_gradients: Tensors | None = None,
+    session: Session | None = None,
+    aggregation_method: str | None = None,
+    unconnected_gradients: UnconnectedGradients | str = "none",
+    collapse: bool | Iterable[str] | None = None,
+    highlight: Mapping[str, str] | Iterable[str] | None = None,
+    color_by_magnitude: bool = False,
+    show_grad_ops: bool = False,
+    explain: Tensor | None = None,
+    rankdir: str = "LR",
+    title: str | None = None,
+) -> Drawing:
     """The forward graph with the backward pass of ``gradients(ys, xs, ...)`` laid over it.
 
     The arguments up to `unconnected_gradients` are trace_backward's, in its order. Each edge is
@@ -626,16 +674,16 @@ def draw_backward(
 
 
 def compare_backward(
-    ys,
-    xs,
-    feed_dict=None,
-    left=None,
-    right=None,
-    session=None,
-    titles=("left", "right"),
-    rankdir="TB",
-    **draw_options,
-):
+    ys: Tensors,
+    xs: Tensors,
+    feed_dict: FeedDict = None,
+    left: Mapping[str, Any] | None = None,
+    right: Mapping[str, Any] | None = None,
+    session: Session | None = None,
+    titles: tuple[str, str] = ("left", "right"),
+    rankdir: str = "TB",
+    **draw_options: Any,
+) -> Drawing:
     """Two backward passes side by side, e.g. total vs partial derivatives:
 
     >>> gv.compare_backward(a + b, [a, b], right={"stop_gradients": [a, b]},

@@ -9,7 +9,17 @@ figure once (no second copy from pyplot's global state) and scripts can ``fig.sa
                                   distributions: min-max, 7-93, 16-84, 31-69 %, median line)
     plot_gradient_flow(source)    per tensor in order, max |g| and mean |g| bars, log scale, the
                                   flag thresholds as dashed lines, flagged names coloured
+
+Inside IPython, a plot function also makes sure a returned Figure shows as a picture: without the
+inline backend (a fresh kernel that never ran ``%matplotlib inline``, or one whose backend is Agg)
+IPython would print only ``<Figure size 800x450 with 1 Axes>``. It gives IPython's display
+formatter a PNG printer for Figure when none is registered; matplotlib's backend is left alone,
+so scripts behave as before.
 """
+
+import functools
+import io
+import sys
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -21,6 +31,36 @@ from . import theme
 _MARKERS = {"vanishing": "v", "exploding": "^", "nonfinite": "X"}
 
 
+def _shows_in_ipython(plot):
+    """Decorator: before `plot` runs, let the running IPython (if any) display Figures as PNG."""
+
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        _register_png_formatter()
+        return plot(*args, **kwargs)
+
+    return wrapper
+
+
+def _register_png_formatter():
+    ipython = sys.modules.get("IPython")  # never imported here: a script pays nothing
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    try:
+        png.lookup_by_type(Figure)  # the inline backend's own printer is already there
+    except KeyError:
+        png.for_type(Figure, figure_png)
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes, cropped to what is drawn (as the inline backend shows it)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def _line_colors(n):
     """Distinct colours for few lines; a viridis ramp (input → output) for many layers."""
     if n <= 10:
@@ -30,6 +70,7 @@ def _line_colors(n):
     return [colormaps["viridis"](x) for x in np.linspace(0.0, 0.9, n)]
 
 
+@_shows_in_ipython
 def plot_norms(monitor, names=None, figsize=(8.0, 4.5), title="Gradient norm per tensor"):
     """L2 norm of each monitored tensor over the recorded steps, on a log scale.
 
@@ -117,6 +158,7 @@ def _legend(fig, ax, handles):
         ax.legend(handles=handles, fontsize=8, loc="best")
 
 
+@_shows_in_ipython
 def plot_distributions(
     monitor, names=None, ncols=3, panel_size=(3.6, 2.6), title="Gradient distributions over steps"
 ):
@@ -153,6 +195,7 @@ def _bands(ax, steps, percentiles):
     ax.plot(steps, percentiles[:, len(theme.BAND_ALPHAS)], color=theme.MEDIAN_LINE, lw=1.2)
 
 
+@_shows_in_ipython
 def plot_gradient_flow(source, step=None, names=None, figsize=None, title=None):
     """Max |g|, mean |g| (bars) and rms (◆) per tensor, in order (input to output), log scale.
 

@@ -193,6 +193,7 @@ OK_COLOR = "#2e7d32"
 TABLE = {"border": "#d9d9d9", "header": "#f3f3f3", "flagged_row": "#fff8f2", "muted": "#777777"}
 HISTOGRAM_BAR = "#8c9aa8"
 HISTOGRAM_AXIS = "#cccccc"
+TREND_LINE = "#35618f"  # the monitor's rms-over-steps sparkline (the flow plot's mean |g| blue)
 BADGE_TEXT = "#ffffff"
 BAND_COLOR = "#e8710a"  # TensorBoard's distribution orange: the percentile bands
 MEDIAN_LINE = "#a34d00"

@@ -15,11 +15,14 @@ steps follow `gradients()`'s own processing order (an op runs once all its outpu
 arrived), read from the BackpropTrace.
 """
 
+from __future__ import annotations
+
 import contextlib
 import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -28,17 +31,21 @@ import numpy as np
 from ..debug.model import LEAF_ROLES
 from ..debug.quiz import Quiz
 from ..debug.trace import BackpropTrace, GraphTrace, check_backward_call, trace_backward
+from ..engine.gradients import UnconnectedGradients
 from ..engine.graph import Operation, Tensor
+from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
 from ..engine.validate import check_bool, check_int, check_number, resolve_element
 from . import theme
 from .dot import (
     Drawing,
+    GraphvizMissing,
     backward_scene,
     check_drawing_options,
     edge_id,
     edge_lines,
+    engine_graph,
     node_lines,
     to_digraph,
 )
@@ -92,22 +99,22 @@ class Debugger(widgets.VBox):
 
     def __init__(
         self,
-        ys,
-        xs=None,
-        feed_dict=None,
-        grad_ys=None,
-        stop_gradients=None,
-        session=None,
-        aggregation_method=None,
-        unconnected_gradients="none",
-        predict=False,
-        tolerance=0.01,
-        attempts=2,
-        hints=True,
-        collapse=None,
-        rankdir="LR",
-        inputs=True,
-    ):
+        ys: Tensors | BackpropTrace,
+        xs: Tensors | None = None,
+        feed_dict: FeedDict = None,
+        grad_ys: TensorLike | Sequence[TensorLike | None] | None = None,
+        stop_gradients: Tensors | None = None,
+        session: Session | None = None,
+        aggregation_method: str | None = None,
+        unconnected_gradients: UnconnectedGradients | str = "none",
+        predict: bool = False,
+        tolerance: float = 0.01,
+        attempts: int = 2,
+        hints: bool = True,
+        collapse: bool | Iterable[str] | None = None,
+        rankdir: str = "LR",
+        inputs: bool = True,
+    ) -> None:
         engine = (ys, xs, feed_dict, grad_ys, stop_gradients, session)
         engine += (aggregation_method, unconnected_gradients)
         graph = _check_source(*engine)
@@ -146,7 +153,13 @@ class Debugger(widgets.VBox):
 
     def _lay_out(self, collapse, rankdir, inputs, attempts, hints):
         self.scene = backward_scene(self.trace, collapse)
-        self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        try:
+            self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
+        except GraphvizMissing:
+            raise GraphvizMissing(
+                "lay out the Debugger's graph",
+                "gv.trace_backward(...) gives the same steps as text, without a picture",
+            ) from None
         self._edge_ids = {e: edge_id(s, d, i) for s, d, i, es in drawn_edges(self.scene) for e in es}
         # Forward edges drawn as one ("×2" into a collapsed scope) keep the label dot drew.
         self._merged = {d for d, n in Counter(self._edge_ids.values()).items() if n > 1}
@@ -743,7 +756,7 @@ def _check_source(ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregati
         extra += ["unconnected_gradients"] if unconnected != "none" else []
         if extra:
             raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
-        return getattr(ys, "graph", None)  # (a PyTorch trace has no graph of ours)
+        return engine_graph(ys)  # (None for a PyTorch trace: no graph of ours to change)
     if xs is None:
         raise TypeError("Debugger() needs xs (or one BackpropTrace)")
     return check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)

@@ -235,3 +235,32 @@ def test_bad_tolerance_and_trace_are_refused(fan_out):
         Quiz(fan_out, tolerance=-0.1)
     with pytest.raises(TypeError, match="Quiz needs a BackpropTrace"):
         Quiz("trace")
+
+
+def test_a_pytorch_trace_is_quizzed_with_the_rules_its_labels_name():
+    torch = pytest.importorskip("torch")
+    x = torch.tensor(X, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(Y, dtype=torch.float64, requires_grad=True)
+    with gv.torch.capture() as cap:
+        f = x * y + torch.sin(x)
+    trace = cap.trace_backward(f)
+    quiz = Quiz(trace)
+    asked = [
+        (q.kind, round(float(q.target), 6), q.rules[0])
+        for i in range(len(trace.steps))
+        for q in quiz.questions(i)
+    ]
+    assert sorted(asked) == sorted(
+        [
+            ("contribution", 1.0, "sum rule"),
+            ("contribution", 1.0, "sum rule"),
+            ("contribution", round(np.cos(X), 6), "chain rule through sin"),
+            ("contribution", Y, "product rule"),
+            ("contribution", X, "product rule"),
+            ("accumulated", round(Y + np.cos(X), 6), "sum rule at a fan-out"),
+        ]
+    )
+    mul = next(s.index for s in trace.steps if trace.label(s.op) == "×")
+    assert quiz.check(mul, "3").message.endswith(
+        "Hint: × sends back the upstream grad times the *other* input: 1 × leaf_1 (1 more try)"
+    )

@@ -1,10 +1,15 @@
 """The ops under TensorFlow's public names (``gv.multiply``, ``gv.reduce_sum``, ``gv.nn.relu``)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import validate
 from ..dtypes import as_dtype
 from ..graph import Tensor
+from ..hints import DTypeLike, ShapeLike, TensorLike
 from . import (  # noqa: F401  (registers every op)
     array,
     compare,
@@ -53,8 +58,15 @@ maximum, minimum, identity, where = Maximum, Minimum, Identity, Where
 
 
 def matmul(
-    a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **unused
-):
+    a: TensorLike,
+    b: TensorLike,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    adjoint_a: bool = False,
+    adjoint_b: bool = False,
+    name: str | None = None,
+    **unused: object,
+) -> Tensor:
     """Matrix product: ``gv.matmul(X, W)`` or ``X @ W``; tensors of rank 3 or more multiply
     their last two dimensions, batch dimensions broadcast (BatchMatMulV2)."""
     ta, tb = bool(transpose_a or adjoint_a), bool(transpose_b or adjoint_b)
@@ -64,13 +76,13 @@ def matmul(
     return MatMul(a, b, transpose_a=ta, transpose_b=tb, name=name)
 
 
-def reshape(tensor, shape, name=None):
+def reshape(tensor: TensorLike, shape: ShapeLike | Tensor, name: str | None = None) -> Tensor:
     """`tensor` with a new static `shape` (one entry may be -1)."""
     dims = validate.check_shape(shape, allow_unknown=False, allow_infer=True)
     return Reshape(tensor, shape=dims, name=name)
 
 
-def transpose(a, perm=None, name=None):
+def transpose(a: TensorLike, perm: Sequence[int] | None = None, name: str | None = None) -> Tensor:
     """Permute dimensions; reverses them when `perm` is None."""
     if perm is None:
         # The rank without converting a Python value first: a rejected call adds no Const.
@@ -81,7 +93,7 @@ def transpose(a, perm=None, name=None):
     return Transpose(a, perm=validate.check_axis(perm, "perm"), name=name)
 
 
-def add_n(inputs, name=None):
+def add_n(inputs: Sequence[TensorLike], name: str | None = None) -> Tensor:
     """Sum of a list of tensors of one shape and dtype."""
     if not isinstance(inputs, list | tuple) or not inputs:
         raise ValueError(
@@ -90,12 +102,12 @@ def add_n(inputs, name=None):
     return AddN(list(inputs), name=name)
 
 
-def stop_gradient(input, name=None):  # noqa: A002 (TensorFlow's argument name)
+def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:  # noqa: A002 (TensorFlow's argument name)
     """The value of `input`, but no gradient flows back through it."""
     return StopGradient(input, name=name)
 
 
-def cast(x, dtype, name=None):
+def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
     if dtype is None:
         raise TypeError("cast: dtype is None; pass the dtype to cast to, such as gv.float32")

@@ -1,6 +1,10 @@
 """`custom_gradient`: a function whose gradient the user writes, as `tf.custom_gradient`."""
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from ..graph import Tensor, graph_of
 from .registry import apply_op, register_op
@@ -42,7 +46,7 @@ class CustomGradient:
         return grads + [None]
 
 
-def custom_gradient(f):
+def custom_gradient(f: Callable[..., tuple[Any, Callable]]) -> Callable[..., Any]:
     """Decorator: ``f(*xs)`` returns ``(y, grad_fn)`` with ``grad_fn(dy) -> dx or [dx1, dx2]``.
 
     >>> @gv.custom_gradient

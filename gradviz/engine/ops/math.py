@@ -5,11 +5,14 @@ match: d|x|/dx = sign(x) (0 at 0), relu' uses `y > 0` (0 at 0), sqrt' = 0.5 / y 
 sigmoid' = y (1 - y) and tanh' = 1 - y² computed from the float32 output (0 once saturated).
 """
 
+from __future__ import annotations
+
 import operator
 
 import numpy as np
 
 from ..graph import Tensor
+from ..hints import TensorLike
 from ..shape import TensorShape
 from .array import Cast, Greater, OnesLike, Where, ZerosLike
 from .registry import boolean, broadcast, register_op, unbroadcast
@@ -327,7 +330,7 @@ def _matrix_dims(shape, transposed):
     return dims[::-1] if transposed else dims
 
 
-def truediv(x, y, name=None):
+def truediv(x: TensorLike, y: TensorLike, name: str | None = None) -> Tensor:
     """x / y. Integers are divided as float64, as TensorFlow's truediv does: 3 / 2 = 1.5."""
     first = next((t for t in (x, y) if isinstance(t, Tensor)), None)
     kind = first.dtype.kind if first is not None else np.asarray(x).dtype.kind

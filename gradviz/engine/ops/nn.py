@@ -1,11 +1,14 @@
 """Composite neural-network ops, built from primitives inside a name scope (tinygrad's way), so
 each draws as one collapsible box and its gradient is the chain rule through its parts."""
 
+from __future__ import annotations
+
 import contextlib
 
 import numpy as np
 
 from ..graph import Tensor, graph_of
+from ..hints import TensorLike
 from .array import StopGradient, Where, ZerosLike
 from .compare import in_top_k  # noqa: F401  (tf.nn.in_top_k)
 from .conv import avg_pool, conv2d, max_pool  # noqa: F401  (tf.nn names)
@@ -48,22 +51,27 @@ def _shifted(logits, axis):
     return logits - StopGradient(reduce_max(logits, axis, keepdims=True))
 
 
-def softmax(logits, axis=-1, name=None):
+def softmax(logits: TensorLike, axis: int = -1, name: str | None = None) -> Tensor:
     """exp(x) / Σ exp(x) along `axis` (the last by default)."""
     with _composite(name or "Softmax", logits):
         e = Exp(_shifted(convert_to_tensor(logits), axis))
         return e / reduce_sum(e, axis, keepdims=True)
 
 
-def log_softmax(logits, axis=-1, name=None):
+def log_softmax(logits: TensorLike, axis: int = -1, name: str | None = None) -> Tensor:
     with _composite(name or "LogSoftmax", logits):
         shifted = _shifted(convert_to_tensor(logits), axis)
         return shifted - Log(reduce_sum(Exp(shifted), axis, keepdims=True))
 
 
 def softmax_cross_entropy_with_logits(
-    _sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None
-):
+    _sentinel: None = None,
+    labels: TensorLike | None = None,
+    logits: TensorLike | None = None,
+    dim: int = -1,
+    name: str | None = None,
+    axis: int | None = None,
+) -> Tensor:
     """Per-example −Σ labels · log softmax(logits), TensorFlow 1.x's version: labels are wrapped
     in stop_gradient, so no gradient flows into them. Call with keywords, as TensorFlow requires.
 

@@ -1,11 +1,16 @@
 """Reductions: reduce_sum, reduce_mean, reduce_max (TensorFlow's `_SumGrad`, `_MeanGrad`,
 `_MinOrMaxGrad`: ties in reduce_max share the gradient equally)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 
 from .. import dtypes
 from ..dtypes import as_array
 from ..graph import Tensor
+from ..hints import TensorLike
 from ..shape import TensorShape
 from ..validate import check_axis
 from .array import BroadcastLike, Cast, Equal, ExpandDims
@@ -233,22 +238,37 @@ def _reduction(op, input_tensor, axis, keepdims, name, reduction_indices, keep_d
 
 
 def reduce_sum(
-    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+    reduction_indices: int | Sequence[int] | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """Sum over `axis` (all axes if None): ``gv.reduce_sum(x, 1, keepdims=True)``."""
     return _reduction(Sum, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_mean(
-    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+    reduction_indices: int | Sequence[int] | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """Mean over `axis` (all axes if None); integer tensors truncate, as in TensorFlow."""
     return _reduction(Mean, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 
 
 def reduce_max(
-    input_tensor, axis=None, keepdims=False, name=None, reduction_indices=None, keep_dims=None
-):
+    input_tensor: TensorLike,
+    axis: int | Sequence[int] | None = None,
+    keepdims: bool = False,
+    name: str | None = None,
+    reduction_indices: int | Sequence[int] | None = None,
+    keep_dims: bool | None = None,
+) -> Tensor:
     """Max over `axis`; tied maxima share the gradient equally."""
     return _reduction(Max, input_tensor, axis, keepdims, name, reduction_indices, keep_dims)
 

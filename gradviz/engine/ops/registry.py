@@ -17,7 +17,9 @@ and the trace and the drawings ask an op's declaration what it is (`role`, `undo
 """
 
 import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import dtypes
 from ..graph import Operation, Tensor, graph_of
@@ -99,6 +101,28 @@ class OpDef:
 
     def __repr__(self):
         return f"<op {self.type}>"
+
+    def signature(self):
+        """The call as help() and the API reference show it: inputs, attributes, then name."""
+        param = inspect.Parameter
+        from ..hints import TensorLike  # here: the hints module imports the graph this one uses
+
+        kind = param.POSITIONAL_OR_KEYWORD
+        inputs = Sequence[TensorLike] if self.variadic else TensorLike
+        params = [param(n, kind, annotation=inputs) for n in self.inputs]
+        params += [param(a, kind, default=self.defaults.get(a), annotation=Any) for a in self.attrs]
+        name = param("name", param.KEYWORD_ONLY, default=None, annotation=str | None)
+        return inspect.Signature([*params, name], return_annotation=Tensor)
+
+
+class _Signature:
+    """`op.__signature__` for inspect.signature(gv.where) (None on the class itself)."""
+
+    def __get__(self, op, owner=None):
+        return None if op is None else op.signature()
+
+
+OpDef.__signature__ = _Signature()
 
 
 def register_op(
@@ -187,19 +211,19 @@ class RegisterGradient:
     """``@gv.RegisterGradient("MySquare")`` registers `fn(op, grad) -> [input grads]`; use it with
     ``graph.gradient_override_map({"Square": "MySquare"})``, as in TensorFlow."""
 
-    def __init__(self, op_type):
+    def __init__(self, op_type: str) -> None:
         if not isinstance(op_type, str):
             raise TypeError("RegisterGradient expects a string op type")
         self.op_type = op_type
 
-    def __call__(self, fn):
+    def __call__(self, fn: Callable) -> Callable:
         if self.op_type in GRADIENTS or self.op_type in NO_GRADIENT:
             raise KeyError(f"Registering two gradient with name '{self.op_type}'!")
         GRADIENTS[self.op_type] = fn
         return fn
 
 
-def NotDifferentiable(op_type):  # noqa: N802 (TensorFlow's name)
+def NotDifferentiable(op_type: str) -> None:  # noqa: N802 (TensorFlow's name)
     NO_GRADIENT[op_type] = "no gradient defined"
 
 

@@ -5,13 +5,22 @@ ops write to a staging dict that the session commits only when the whole run suc
 failing `Session.run` leaves every variable as it was.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import dtypes, validate
 from ..errors import FailedPreconditionError, InvalidArgumentError
-from ..graph import Operation, Tensor, get_default_graph
+from ..graph import Graph, Operation, Tensor, get_default_graph
+from ..hints import DTypeLike, ShapeLike, TensorLike
 from ..shape import TensorShape
 from .registry import CONSTANT, GROUP, PLACEHOLDER, VARIABLE, apply_op, register_op
+
+if TYPE_CHECKING:  # the session module imports this one
+    from ..session import Session
 
 
 @register_op("Const", label="const", no_gradient="constant", aliasing=True, role=CONSTANT)
@@ -91,7 +100,9 @@ def constant_in(graph, value, dtype, name):
     return apply_op("Const", [], {"value": array}, name=name, graph=graph)
 
 
-def convert_to_tensor(value, dtype=None, name="Const", graph=None):
+def convert_to_tensor(
+    value: TensorLike, dtype: DTypeLike = None, name: str = "Const", graph: Graph | None = None
+) -> Tensor:
     """A Tensor for `value`: a Tensor is returned as is, anything else becomes a constant."""
     if isinstance(value, Tensor):
         if dtype is not None and value.dtype != dtypes.as_dtype(dtype):
@@ -108,7 +119,9 @@ def convert_to_tensor(value, dtype=None, name="Const", graph=None):
     return constant_in(graph or get_default_graph(), value, dtype, name)
 
 
-def constant(value, dtype=None, shape=None, name="Const"):
+def constant(
+    value: TensorLike, dtype: DTypeLike = None, shape: ShapeLike = None, name: str = "Const"
+) -> Tensor:
     """``gv.constant([1., 2.])``: a float32 constant (Python floats default to float32).
     The value is copied: changing the numpy array given later does not change the constant."""
     validate.check_name(name)
@@ -132,7 +145,7 @@ def _fill_to_shape(array, shape, name):
     return flat.reshape(shape)
 
 
-def placeholder(dtype, shape=None, name=None):
+def placeholder(dtype: DTypeLike, shape: ShapeLike = None, name: str | None = None) -> Tensor:
     """``X = gv.placeholder("float", [None, 1], name="X")``: fed through `feed_dict`."""
     dtype = dtypes.as_dtype(dtype)
     shape = TensorShape(validate.check_shape(shape))
@@ -145,7 +158,14 @@ class Variable(Tensor):
     The Variable *is* the tensor its value is read from, so it goes anywhere a Tensor does.
     """
 
-    def __new__(cls, initial_value, name=None, trainable=True, dtype=None, collections=None):
+    def __new__(
+        cls,
+        initial_value: TensorLike,
+        name: str | None = None,
+        trainable: bool = True,
+        dtype: DTypeLike = None,
+        collections: Sequence[str] | None = None,
+    ) -> Variable:
         validate.check_name(name)
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
         if collections is not None and (isinstance(collections, str) or not _all_str(collections)):
@@ -169,7 +189,7 @@ class Variable(Tensor):
         ``w2 = gv.Variable(w.initialized_value() * 2)`` (one initializer run sets both)."""
         return self._initial_value
 
-    def assign(self, value, name=None):
+    def assign(self, value: TensorLike, name: str | None = None) -> Tensor:
         with self.graph.rollback_on_error():  # a rejected value leaves no Const behind
             value = convert_to_tensor(value, self.dtype, graph=self.graph)
             if not value.shape.is_compatible_with(self.shape):
@@ -180,11 +200,11 @@ class Variable(Tensor):
             attrs = {"var": self.op.name, "shape": self.shape.dims}
             return apply_op("Assign", [value], attrs, name=name or "Assign")
 
-    def assign_add(self, delta, name=None):
+    def assign_add(self, delta: TensorLike, name: str | None = None) -> Tensor:
         with self.graph.rollback_on_error():  # `self + delta` goes too if the assign is rejected
             return self.assign(self + delta, name=name or "AssignAdd")
 
-    def assign_sub(self, delta, name=None):
+    def assign_sub(self, delta: TensorLike, name: str | None = None) -> Tensor:
         with self.graph.rollback_on_error():
             return self.assign(self - delta, name=name or "AssignSub")
 
@@ -193,7 +213,7 @@ class Variable(Tensor):
 
     read_value = value
 
-    def load(self, value, session=None):
+    def load(self, value: TensorLike, session: Session | None = None) -> None:
         """Write `value` into the variable in `session` (the default one if None)."""
         from ..session import session_for  # here: the session module imports this one
 
@@ -229,15 +249,15 @@ def _build_variable(cls, graph, initial_value, name, trainable, dtype, collectio
     return var
 
 
-def global_variables(graph=None):
+def global_variables(graph: Graph | None = None) -> list[Variable]:
     return (graph or get_default_graph()).get_collection("variables")
 
 
-def trainable_variables(graph=None):
+def trainable_variables(graph: Graph | None = None) -> list[Variable]:
     return (graph or get_default_graph()).get_collection("trainable_variables")
 
 
-def group(*inputs, name="group"):
+def group(*inputs: Operation | Tensor, name: str = "group") -> Operation:
     """One op that runs all `inputs` (ops or tensors)."""
     for i, x in enumerate(inputs):
         if not isinstance(x, Tensor | Operation):
@@ -248,7 +268,7 @@ def group(*inputs, name="group"):
     return apply_op("NoOp", [], name=name, control_inputs=ops).op
 
 
-def variables_initializer(var_list, name="init"):
+def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Operation:
     if isinstance(var_list, Tensor) or not isinstance(var_list, list | tuple):
         raise TypeError(f"var_list must be a list of gv.Variables, got {validate.describe(var_list)}")
     for i, v in enumerate(var_list):
@@ -257,7 +277,7 @@ def variables_initializer(var_list, name="init"):
     return group(*[v.initializer for v in var_list], name=name)
 
 
-def global_variables_initializer():
+def global_variables_initializer() -> Operation:
     """The op that initializes every variable of the default graph: ``sess.run(init)``."""
     return variables_initializer(global_variables(), name="init")
 

@@ -13,13 +13,13 @@ import sys
 
 import numpy as np
 
-from . import dtypes
-from .errors import InvalidArgumentError
-from .graph import Operation, Tensor, as_list, get_default_graph, graph_of
-from .ops.array import Where, ZerosLike
-from .ops.registry import GROUP, apply_op, register_op
-from .ops.state import convert_to_tensor, group
-from .shape import TensorShape
+from .. import dtypes
+from ..errors import InvalidArgumentError
+from ..graph import Operation, Tensor, as_list, get_default_graph, graph_of
+from ..shape import TensorShape
+from .array import Where, ZerosLike
+from .registry import GROUP, apply_op, register_op
+from .state import convert_to_tensor, group
 
 
 # -- cond -----------------------------------------------------------------------------------------
