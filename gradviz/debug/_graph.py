@@ -4,6 +4,7 @@
 from ..engine.gradients import gradients
 from ..engine.graph import ancestors, as_list, graph_of
 from ..engine.ops.registry import op_def
+from ..engine.validate import check_feed_dict, check_session, check_tensors, check_ys_xs
 from . import pictures
 from .trace import GraphTrace, gradient_tensors
 
@@ -41,6 +42,16 @@ def execution_order(ys, gmap=None):
     seen = set(forward)
     backward = [op for op in ancestors(gradient_tensors(gmap, with_cut=True)) if op not in seen]
     return forward, backward
+
+
+def check_call(ys, xs, feed_dict, session, xs_required=False):
+    """The graph of a check's ys (and xs, if any), once ys, xs, feed_dict and session are valid."""
+    if xs_required and (xs is None or not as_list(xs)):
+        raise ValueError("xs: pass the tensor(s) whose gradients to check, e.g. xs=[W, b]")
+    graph = check_ys_xs(ys, xs) if xs is not None and as_list(xs) else graph_of(check_tensors(ys, "ys"))
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def evaluate_ops(ops, feed_dict, session):

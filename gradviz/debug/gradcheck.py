@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.graph import as_list, graph_of
 from ..engine.hints import FeedDict, Tensors
 from ..engine.ops.registry import OPS, op_def
 from ..engine.session import Session, session_for
+from ..engine.validate import check_int, check_number
 from ..format import fmt_number, text_table
 from . import pictures
-from ._graph import draw_graded, evaluate_ops, execution_order, gradient_map_for
+from ._graph import check_call, draw_graded, evaluate_ops, execution_order, gradient_map_for
 
 TOLERANCE = 1e-2
 DELTA = 1e-6
@@ -165,15 +165,22 @@ def check_gradients(
     graph's gradients against float64 differences); the gradient ops of an earlier plain
     ``gradients(ys, xs)`` call are reused, else built.
     """
-    session = session_for(graph_of(as_list(ys) + as_list(xs)), session)
-    gmap = gradient_map_for(ys, xs)
-    forward, _ = execution_order(gmap.ys)
-    values = evaluate_ops(forward, feed_dict, session)
-    tolerance = TOLERANCE if tolerance is None else float(tolerance)
-    checker = _Checker(gmap, values, session, feed_dict, tolerance, delta, max_entries, seed)
-    ops = sorted((op for op in gmap.order if checker.checkable(op)), key=lambda op: op.index)
-    context = {"ys": ys, "feed_dict": feed_dict, "session": session, "gradient_map": gmap}
-    return GradientCheck([checker.check(op) for op in ops], tolerance, context)
+    graph = check_call(ys, xs, feed_dict, session, xs_required=True)
+    tolerance = TOLERANCE if tolerance is None else check_number(tolerance, "tolerance", minimum=0)
+    delta = check_number(delta, "delta")
+    if delta <= 0:
+        raise ValueError(f"delta must be a positive step size, got {delta}")
+    max_entries = check_int(max_entries, "max_entries", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    session = session_for(graph, session)
+    with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
+        gmap = gradient_map_for(ys, xs)
+        forward, _ = execution_order(gmap.ys)
+        values = evaluate_ops(forward, feed_dict, session)
+        checker = _Checker(gmap, values, session, feed_dict, tolerance, delta, max_entries, seed)
+        ops = sorted((op for op in gmap.order if checker.checkable(op)), key=lambda op: op.index)
+        context = {"ys": ys, "feed_dict": feed_dict, "session": session, "gradient_map": gmap}
+        return GradientCheck([checker.check(op) for op in ops], tolerance, context)
 
 
 class _Checker:

@@ -37,12 +37,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine.graph import Tensor, graph_of
 from ..engine.hints import FeedDict, Fetches
 from ..engine.session import Session
+from ..engine.validate import check_bool, check_int, check_tensor, describe
 from ..format import fmt_number, text_table
 from . import pictures
 from ._stepstats import PERCENTILES, measure, summarise
-from .summary import FLAGS, STATS, Thresholds, dataframe, named_items
+from .summary import FLAGS, STATS, Thresholds, checked_value, dataframe, named_items
 
 if TYPE_CHECKING:
     import pandas
@@ -73,13 +75,22 @@ class GradientMonitor:
         seed: int = 0,
     ) -> None:
         if tensors is None:  # record() only, with arrays you compute yourself
-            pairs = [(str(n), None) for n in ([names] if isinstance(names, str) else names or [])]
+            names = [names] if isinstance(names, str) else names
+            if names is not None and not (
+                isinstance(names, list | tuple) and all(isinstance(n, str) for n in names)
+            ):
+                raise TypeError(f"names must be a string or a list of strings, got {describe(names)}")
+            pairs = [(n, None) for n in names or []]
         else:
             pairs = named_items(tensors, names)
+            for name, tensor in pairs:  # fetched at each step: they must be tensors of one graph
+                check_tensor(tensor, f"GradientMonitor: tensors entry '{name}'")
+            graph_of([t for _, t in pairs], what="monitored tensors")
         self.names = [name for name, _ in pairs]
         self.fetches = [tensor for _, tensor in pairs if tensor is not None]
         self.thresholds = Thresholds.resolve(vanishing, exploding, tiny)
-        self.sample_size, self.exact, self.seed = int(sample_size), bool(exact), seed
+        self.sample_size = check_int(sample_size, "sample_size", minimum=1)
+        self.exact, self.seed = check_bool(exact, "exact"), check_int(seed, "seed", minimum=0)
         self._sample_indices = {}
         self.clear()
 
@@ -104,11 +115,17 @@ class GradientMonitor:
 
     def record(self, step: int, values: Sequence[Any]) -> None:
         """Record one step from the values of `fetches` (same order), e.g. from your own run."""
-        values = list(values)
+        check_int(step, "step")
+        if not isinstance(values, list | tuple):
+            raise TypeError(f"record: values must be a list of arrays, got {describe(values)}")
         if not self.names:
             raise ValueError("This GradientMonitor watches no tensors: pass tensors or names")
         if len(values) != len(self.names):
             raise ValueError(f"record() got {len(values)} values for {len(self.names)} tensors")
+        values = [checked_value(name, v) for name, v in zip(self.names, values, strict=True)]
+        for name, v in zip(self.names, values, strict=True):
+            if isinstance(v, Tensor):
+                raise TypeError(f"record: the value for '{name}' is a Tensor; pass its fetched value")
         tiny = self.thresholds.tiny
         with np.errstate(all="ignore"):  # an overflow is a finding here, not a warning
             measures = [

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.graph import as_list, graph_of
+from ..engine.graph import as_list
 from ..engine.hints import FeedDict, Tensors
 from ..engine.session import Session, session_for
 from ..format import fmt_value
 from . import pictures
-from ._graph import draw_highlighted, evaluate_ops, execution_order, gradient_map_for
+from ._graph import check_call, draw_highlighted, evaluate_ops, execution_order, gradient_map_for
 from .trace import BackpropTrace
 
 
@@ -110,11 +110,12 @@ def find_nonfinite(
     """
     if isinstance(ys, BackpropTrace):
         return _in_trace(ys)
-    graph = graph_of(as_list(ys) + as_list(xs))
+    graph = check_call(ys, xs, feed_dict, session)
     session = session_for(graph, session)
-    gmap = gradient_map_for(ys, xs) if as_list(xs) else None
-    forward, backward = execution_order(ys, gmap)
-    values = evaluate_ops(forward + backward, feed_dict, session)
+    with graph.rollback_on_error():  # a run that fails takes new gradient ops away again
+        gmap = gradient_map_for(ys, xs) if as_list(xs) else None
+        forward, backward = execution_order(ys, gmap)
+        values = evaluate_ops(forward + backward, feed_dict, session)
     context = {"ys": ys, "feed_dict": feed_dict, "session": session}
     ordered = [(op, "forward") for op in forward] + [(op, "backward") for op in backward]
     for position, (op, phase) in enumerate(ordered, 1):

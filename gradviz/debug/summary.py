@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine.graph import Tensor
+from ..engine.dtypes import as_array
+from ..engine.graph import Operation, Tensor, graph_of
 from ..engine.hints import FeedDict
 from ..engine.session import Session, session_for
+from ..engine.validate import check_feed_dict, check_number, check_session, describe
 from ..format import fmt_number, fmt_shape, text_table
 from . import pictures
 from .trace import BackpropTrace
@@ -73,9 +75,9 @@ class Thresholds:
         >>> Thresholds.resolve(vanishing=1e-9).vanishing   # 1e-9; exploding stays EXPLODING
         """
         return cls(
-            VANISHING if vanishing is None else float(vanishing),
-            EXPLODING if exploding is None else float(exploding),
-            TINY if tiny is None else float(tiny),
+            VANISHING if vanishing is None else check_number(vanishing, "vanishing", minimum=0),
+            EXPLODING if exploding is None else check_number(exploding, "exploding", minimum=0),
+            TINY if tiny is None else check_number(tiny, "tiny", minimum=0),
         )
 
     def flags(self, stats):
@@ -149,7 +151,9 @@ def _moments(finite, magnitudes, low, high):
         mean = float(np.add.reduce(wide)) / n
         centered = wide - mean
         variance = float(np.dot(centered, centered)) / n
-    mean_abs = float(np.add.reduce(magnitudes, dtype=None if scale == 1.0 else np.float64)) / n
+    # Of the scaled magnitudes too: the sum of |±1e308| overflows even in float64.
+    scaled_abs = magnitudes if scale == 1.0 else np.abs(scaled)
+    mean_abs = scale * (float(np.add.reduce(scaled_abs, dtype=np.float64 if n > 1 << 24 else None)) / n)
     norm, rms = scale * np.sqrt(square_sum), scale * np.sqrt(mean_square)
     return [norm, rms, scale * mean, scale * np.sqrt(max(variance, 0.0)), low, high, largest, mean_abs]
 
@@ -315,15 +319,22 @@ def gradient_summary(
     numpy arrays are taken as they are. None entries (unconnected gradients) are left out.
     Thresholds default to the module's VANISHING, EXPLODING and TINY.
     """
-    pairs = named_items(values_or_tensors, names)
-    values = _evaluate([v for _, v in pairs], session, feed_dict)
+    pairs = [(name, checked_value(name, v)) for name, v in named_items(values_or_tensors, names)]
     thresholds = Thresholds.resolve(vanishing, exploding, tiny)
+    tensors = [v for _, v in pairs if isinstance(v, Tensor)]
+    if tensors:
+        graph = graph_of(tensors, what="tensors")
+        check_session(session, graph)
+        check_feed_dict(feed_dict, graph)
+    values = _evaluate([v for _, v in pairs], session, feed_dict)
     rows = [TensorStats.of(name, v, thresholds) for (name, _), v in zip(pairs, values, strict=True)]
     return GradientSummary(rows, thresholds, arrays=values)
 
 
 def named_items(items, names=None):
     """[(name, tensor or array)] from any of gradient_summary's accepted inputs, Nones dropped."""
+    if items is None:
+        raise TypeError("values_or_tensors is None: pass tensors, arrays, (grad, var) pairs or a dict")
     if isinstance(items, BackpropTrace):  # one row per x: "fc1.weight" for a PyTorch parameter
         pairs = list(zip(items.x_names, items.grads, strict=True))
     elif isinstance(items, dict):
@@ -332,11 +343,33 @@ def named_items(items, names=None):
         items = list(items) if isinstance(items, list | tuple) else [items]
         pairs = [_name_of(item, i) for i, item in enumerate(items)]
     if names is not None:
+        if not isinstance(names, str | list | tuple) or not all(
+            isinstance(n, str) for n in ([names] if isinstance(names, str) else names)
+        ):
+            raise TypeError(f"names must be a string or a list of strings, got {describe(names)}")
         names = [names] if isinstance(names, str) else list(names)
         if len(names) != len(pairs):
-            raise ValueError(f"Got {len(names)} names for {len(pairs)} tensors")
+            raise ValueError(f"names: got {len(names)} names for {len(pairs)} tensors")
         pairs = [(str(n), v) for n, (_, v) in zip(names, pairs, strict=True)]
     return [(n, v) for n, v in pairs if v is not None]
+
+
+def checked_value(name, value):
+    """A Tensor as it is, anything else as a real numeric array; complex values are rejected (the
+    statistics and flags are defined for real gradients), and so are strings and objects."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, str | bytes | Operation):
+        raise TypeError(f"'{name}' must be a Tensor or an array of numbers, got {describe(value)}")
+    array = as_array(value, f"'{name}'")
+    if array.dtype.kind == "c":
+        raise TypeError(
+            f"'{name}' is complex ({array.dtype}): gradient statistics are defined for real values; "
+            "pass np.abs(g) to summarise magnitudes, or g.real and g.imag as two entries"
+        )
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"'{name}' must hold numbers, got an array of dtype {array.dtype}")
+    return array
 
 
 def _name_of(item, index):

@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.gradients import AggregationMethod, Edge, GradientMap, UnconnectedGradients, gradients
-from ..engine.graph import Tensor, ancestors, as_list, graph_of
+from ..engine.graph import Tensor, ancestors, graph_of
 from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import CONSTANT, OPS, broadcast, op_def, same_shape
 from ..engine.session import Session, session_for
+from ..engine.validate import check_feed_dict, check_session, check_ys_xs, resolve_element
 from ..format import fmt_number, fmt_value
 from . import model
 from .model import short_name as _short
@@ -100,16 +101,26 @@ def trace_backward(
     The session defaults to the default session of the graph, else a new one whose variables are
     initialized from their initial values.
     """
-    graph = graph_of(as_list(ys) + as_list(xs))
-    gradients(
-        ys,
-        xs,
-        grad_ys=grad_ys,
-        stop_gradients=stop_gradients,
-        aggregation_method=aggregation_method,
-        unconnected_gradients=unconnected_gradients,
-    )
-    return GraphTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
+    graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+    with graph.rollback_on_error():  # a run that fails takes the gradient ops away again
+        gradients(
+            ys,
+            xs,
+            grad_ys=grad_ys,
+            stop_gradients=stop_gradients,
+            aggregation_method=aggregation_method,
+            unconnected_gradients=unconnected_gradients,
+        )
+        return GraphTrace(graph.gradient_maps[-1], feed_dict, session_for(graph, session))
+
+
+def check_backward_call(ys, xs, feed_dict=None, grad_ys=None, stop_gradients=None, session=None):
+    """The graph of a trace/drawing/Debugger call once its engine arguments are valid: checked
+    before any gradient op is built, so a rejected call leaves the graph as it was."""
+    graph = check_ys_xs(ys, xs, stop_gradients, grad_ys)
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def forward_tensors(ops):
@@ -232,7 +243,8 @@ class BackpropTrace:
         else:
             i = self._x_positions.get(x)
         if i is None:
-            raise ValueError(f"'{getattr(x, 'name', x)}' is not one of this trace's xs")
+            names = ", ".join(self.x_names)
+            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
         return i
 
     # -- steps ------------------------------------------------------------------------------------
@@ -280,8 +292,13 @@ class BackpropTrace:
             cut = ", ".join(reasons) if reasons else "no path carries a gradient"
             return Explanation(x, grad, f"None: every path to the ys is cut ({cut}){zero}", blocking)
         if not np.any(grad):
+            # Both ways a path gives nothing: a zero local derivative, or an edge that is cut.
             zeros = self._zero_sources(on_path)
-            return Explanation(x, grad, "zero: the contributions reaching it are all zero", zeros)
+            reason = "zero: the contributions reaching it are all zero"
+            if blocking:
+                cut = ", ".join(f"{e.dst.name} ({why})" for e, why in blocking)
+                reason += f"; the other paths are cut at {cut}"
+            return Explanation(x, grad, reason, blocking + zeros)
         return Explanation(x, grad, "receives a gradient", blocking)
 
     def _consumers(self):
@@ -399,17 +416,21 @@ class GraphTrace(BackpropTrace):
 
     def _x_index(self, x):
         if isinstance(x, str):
-            x = self.graph.as_graph_element(x)
+            x = resolve_element(self.graph, x, "x")
         if not isinstance(x, Tensor):
-            raise ValueError(f"'{getattr(x, 'name', x)}' is not one of this trace's xs")
+            names = ", ".join(t.name for t in self.xs)
+            raise ValueError(f"x {getattr(x, 'name', x)!r} is not one of this trace's xs ({names})")
         return super()._x_index(x)
 
     def value(self, tensor):
         """The value of a forward or gradient tensor (a Tensor, or its name) in this pass."""
-        if isinstance(tensor, str):
-            tensor = self.graph.as_graph_element(tensor)
-        if tensor not in self._values:
-            raise KeyError(f"'{tensor.name}' is not part of this trace")
+        if not isinstance(tensor, Tensor):  # a name (Tensors take the fast path: drawings ask often)
+            tensor = resolve_element(self.graph, tensor, "tensor")
+        if not isinstance(tensor, Tensor) or tensor not in self._values:
+            raise ValueError(
+                f"tensor '{tensor.name}' is not part of this trace: pass a forward tensor the ys "
+                "depend on, or a gradient tensor of this backward pass"
+            )
         return self._values[tensor]
 
     # -- steps ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .graph import Tensor, as_list, descendants, graph_of, producers, walk
+from .graph import Tensor, as_list, descendants, producers, walk
 from .hints import TensorLike, Tensors
 from .ops.array import AccumulateN, AddN, OnesLike, Stack, Take, ZerosLike
 from .ops.array import Reshape as _Reshape
@@ -34,6 +34,7 @@ from .ops.registry import (  # noqa: F401  (why an edge carries no gradient: thi
     UNREACHED,
 )
 from .ops.state import convert_to_tensor
+from .validate import check_name, check_ys_xs
 
 
 class UnconnectedGradients(enum.Enum):
@@ -125,8 +126,9 @@ def gradients(
     ``unconnected_gradients="zero"``). `colocate_gradients_with_ops` and `gate_gradients` are
     accepted for TensorFlow compatibility and have no effect on a single CPU.
     """
+    graph = check_ys_xs(ys, xs, stop_gradients, grad_ys)
+    check_name(name)
     ys, xs, stops = as_list(ys), as_list(xs), as_list(stop_gradients)
-    graph = graph_of(ys + xs + stops, what="ys, xs and stop_gradients")
     unconnected = _unconnected(unconnected_gradients)
     method = _aggregation(aggregation_method)
     with _collector_paused(), graph.as_default(), graph.rollback_on_error(), graph.name_scope(name):
@@ -166,15 +168,21 @@ def _as_x(x):
 def _unconnected(value):
     try:
         return UnconnectedGradients(getattr(value, "value", value))
-    except ValueError:
-        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}") from None
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"Unknown value for unconnected_gradients: {value!r} (use 'none', 'zero' or "
+            "gv.UnconnectedGradients.NONE / ZERO)"
+        ) from None
 
 
 def _aggregation(method):
     if method is None:
         return AggregationMethod.DEFAULT
-    if method not in AggregationMethod.NAMES:
-        raise ValueError(f"Invalid aggregation_method specified {method}.")
+    if isinstance(method, bool) or not isinstance(method, int) or method not in AggregationMethod.NAMES:
+        raise ValueError(
+            f"Invalid aggregation_method specified {method!r} (use one of gv.AggregationMethod's "
+            "ADD_N, EXPERIMENTAL_TREE, EXPERIMENTAL_ACCUMULATE_N)"
+        )
     return method
 
 
@@ -379,8 +387,8 @@ def hessians(
     Built as TensorFlow builds it: differentiate each entry of the flattened gradient again.
     x needs a fully known shape here (TensorFlow uses a while_loop for unknown sizes).
     """
+    graph = check_ys_xs(ys, xs)
     xs = as_list(xs)
-    graph = graph_of(as_list(ys) + xs)
     with graph.as_default(), graph.rollback_on_error(), graph.name_scope(name):
         firsts = gradients(ys, xs, aggregation_method=aggregation_method)
         return [_hessian(g, x, aggregation_method) for g, x in zip(firsts, xs, strict=True)]

@@ -57,6 +57,10 @@ class Graph:
 
     def name_scope(self, name):
         """Prefix op names with `name/`; a second scope of the same name becomes `name_1/`."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError(
+                f"name_scope: name must be a string or None, got {type(name).__name__} {name!r}"
+            )
         return _NameScope(self, name)
 
     @contextlib.contextmanager
@@ -275,6 +279,36 @@ class Tensor:
 
     # The Python operators (``x * w + b``, ``-x``, ``x[0]``) are installed by the ops package
     # (gradviz.engine.ops), which declares the ops they build.
+
+    # TensorFlow 1.x's graph tensors are neither iterable nor booleans: without these, Python
+    # would iterate through __getitem__ with ever larger indices and never stop.
+    def __iter__(self):
+        raise TypeError(
+            f"Tensor objects are only iterable when eager execution is enabled (Tensor "
+            f"'{self.name}'). To iterate over this tensor use tf.map_fn, or index it: t[0], t[1] ..."
+        )
+
+    def __contains__(self, item):
+        self.__iter__()
+
+    def __bool__(self):
+        raise TypeError(
+            f"Using a `tf.Tensor` as a Python `bool` is not allowed (Tensor '{self.name}'). "
+            "Use `if t is not None:` instead of `if t:` to test if a tensor is defined, and use "
+            "ops such as gv.where to select values conditioned on the value of a tensor."
+        )
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            f"Cannot convert a symbolic Tensor ('{self.name}') to a numpy array: run it first, "
+            "sess.run(t) or t.eval(), to get its value."
+        )
+
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for symbolic Tensors ('{self.name}'). "
+            "Please call `x.shape` rather than `len(x)` for shape information."
+        )
 
     __hash__ = object.__hash__  # identity, as in TensorFlow 1.x; == is not overloaded
 

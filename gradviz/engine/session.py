@@ -22,7 +22,7 @@ from .errors import InvalidArgumentError, OpError
 from .graph import Graph, Operation, Tensor, get_default_graph, walk
 from .hints import FeedDict, Fetches
 from .ops.registry import GROUP, OPS, PLACEHOLDER
-from .ops.state import global_variables_initializer
+from .validate import check_graph
 
 _local = threading.local()
 
@@ -34,7 +34,7 @@ class Session:
     """
 
     def __init__(self, graph: Graph | None = None, target: str = "", config: Any = None) -> None:
-        self.graph = graph if graph is not None else get_default_graph()
+        self.graph = check_graph(graph) if graph is not None else get_default_graph()
         self._state = {}  # variable op name -> numpy value
         self._plans = {}  # (fetched elements, fed tensors) -> Plan
         self._calls = {}  # _call_key(fetches, feed_dict) -> (Plan, rebuild)
@@ -68,6 +68,8 @@ class Session:
         """
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if feed_dict is not None and not isinstance(feed_dict, dict):
+            feed_dict = _as_feed_dict(feed_dict)
         plan, rebuild = self._plan_for(fetches, feed_dict)
         arrays = [] if not feed_dict else plan.check_feeds(feed_dict.values())
         pending = {}
@@ -99,18 +101,40 @@ class Session:
         return found
 
     def _element(self, fetch):
+        """TensorFlow's words: a fetch of the wrong kind is a TypeError, a name or tensor that is
+        not in this graph a ValueError."""
         if isinstance(fetch, Tensor | Operation) and fetch.graph is self.graph:
             return fetch
         if isinstance(fetch, Tensor | Operation):
-            raise ValueError(f"Fetch '{fetch.name}' is not an element of this session's graph.")
-        if fetch is None:
-            raise TypeError("Fetch argument None has invalid type")
-        return self.graph.as_graph_element(fetch)
+            raise ValueError(
+                f"Fetch argument '{fetch.name}' cannot be interpreted as a Tensor: it is not an "
+                "element of this session's graph."
+            )
+        if not isinstance(fetch, str):
+            raise TypeError(
+                f"Fetch argument {fetch!r} has invalid type {type(fetch).__name__}, must be a "
+                "string or Tensor (or a list, tuple or dict of them)."
+            )
+        try:
+            return self.graph.as_graph_element(fetch)
+        except (KeyError, ValueError) as err:
+            raise ValueError(
+                f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({err.args[0]})"
+            ) from None
 
     def _feed_target(self, key):
-        target = self._element(key)
+        if isinstance(key, Tensor) and key.graph is self.graph:
+            return key
+        try:
+            target = self._element(key)
+        except (TypeError, ValueError) as err:
+            message = str(err).replace("Fetch argument", "the key", 1)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {message}") from None
         if not isinstance(target, Tensor):
-            raise TypeError(f"The feed_dict key '{target.name}' is an Operation; feed a Tensor.")
+            raise TypeError(
+                f"Cannot interpret feed_dict key as Tensor: '{target.name}' is an Operation; "
+                "feed one of its outputs."
+            )
         return target
 
     def load_variable(self, variable, value):
@@ -165,10 +189,15 @@ def get_default_session() -> Session | None:
 def session_for(graph, session=None, element=None):
     """The one session resolver: `session` (it must run `graph`), else the default session if it
     runs `graph`. Beyond that, `element.eval()` and `op.run()` (an `element` given) fail as
-    TensorFlow's do; the debugger (no `element`) gets a new Session with the variables initialized.
+    TensorFlow's do; the debugger (no `element`) gets a new Session with the variables initialized
+    by their own initializer ops (no `init` op is added to the graph per call).
     """
+    if session is not None and not isinstance(session, Session):
+        raise TypeError(
+            f"session must be a gv.Session or None, got {type(session).__name__} {session!r:.60}"
+        )
     if element is not None:
-        session = session or get_default_session()
+        session = session if session is not None else get_default_session()
         if session is None:
             raise ValueError(
                 f"Cannot evaluate '{element.name}': no default session is registered. "
@@ -178,23 +207,37 @@ def session_for(graph, session=None, element=None):
             raise ValueError(f"'{element.name}' is not in the graph of the default session.")
         return session
     if session is not None and session.graph is not graph:
-        raise ValueError("the session given runs another graph than the one of ys and xs")
-    session = session or get_default_session()
+        raise ValueError("session runs another graph than the one of ys and xs")
+    session = session if session is not None else get_default_session()
     if session is not None and session.graph is graph:
         return session
     session = Session(graph)
-    if graph.get_collection("variables"):
-        with graph.as_default():
-            session.run(global_variables_initializer())
+    initializers = [v.initializer for v in graph.get_collection("variables")]
+    if initializers:
+        session.run(initializers)
     return session
+
+
+def _as_feed_dict(feed_dict):
+    """A dict from any mapping; anything else (a set, a list) is a TypeError naming feed_dict."""
+    from collections.abc import Mapping
+
+    if isinstance(feed_dict, Mapping):
+        return dict(feed_dict)
+    raise TypeError(
+        f"feed_dict must be a dict {{placeholder: value}}, got {type(feed_dict).__name__}: "
+        f"{feed_dict!r:.60}"
+    )
 
 
 def _feed_array(tensor, value):
     """`value` cast to the tensor's dtype and checked against its static shape."""
-    try:
-        array = dtypes.to_array(value, tensor.dtype, f"feed for '{tensor.name}'")
-    except TypeError as err:
-        raise TypeError(f"Cannot feed {value!r} for Tensor '{tensor.name}': {err}") from None
+    if isinstance(value, Tensor | Operation):
+        raise TypeError(
+            f"The value of a feed cannot be a Tensor ('{value.name}' fed for '{tensor.name}'): "
+            "feed numpy arrays, lists or numbers"
+        )
+    array = dtypes.to_array(value, tensor.dtype, f"Cannot feed the value for Tensor '{tensor.name}'")
     if not tensor.shape.is_compatible_with(array.shape):
         raise ValueError(
             f"Cannot feed value of shape {array.shape} for Tensor '{tensor.name}', "
@@ -342,7 +385,8 @@ def _fold_constants(ops, fed):
             args = _known_args(opdef, op.inputs, folded, fed)
             if args is None:
                 continue
-            result = opdef.forward(*args, **op.attrs)
+            kernel = functools.partial(opdef.forward, **op.attrs) if op.attrs else opdef.forward
+            result = _call_kernel(op, kernel, args)  # a failure names the op, as at run time
             for t, value in zip(op.outputs, _as_outputs(opdef, result), strict=True):
                 folded[t] = value
     return folded

@@ -18,7 +18,7 @@ class TensorShape:
         if isinstance(dims, TensorShape):
             dims = dims.dims
         elif dims is not None:
-            dims = tuple(None if d is None or d == -1 else int(d) for d in _as_tuple(dims))
+            dims = tuple([_dim(d) for d in _as_tuple(dims)])
         self.dims = dims
 
     @property
@@ -101,7 +101,27 @@ def _as_shape(shape):
 def _as_tuple(dims):
     if isinstance(dims, int):
         return (dims,)
+    if isinstance(dims, str | bytes):
+        raise TypeError(f"A shape must be a list of integers, got str {dims!r}")
     return tuple(dims)
+
+
+def _dim(d):
+    """One dimension: an int ≥ 0, or None (also written -1) when not known. TensorFlow's
+    Dimension rules: a float or a string is a TypeError, a negative size a ValueError."""
+    if d is None:
+        return None
+    try:
+        d = d.__index__()
+    except AttributeError:
+        raise TypeError(
+            f"Dimension value must be integer or None, got {d!r} of type {type(d).__name__}"
+        ) from None
+    if d < 0:
+        if d == -1:
+            return None
+        raise ValueError(f"Dimension {d} must be >= 0 (or -1 / None for an unknown size)")
+    return d
 
 
 def broadcast_shapes(a, b):

@@ -22,12 +22,23 @@ import graphviz
 import numpy as np
 
 from ..debug import model
-from ..debug.trace import BackpropTrace, forward_tensors, trace_backward
+from ..debug.trace import BackpropTrace, check_backward_call, forward_tensors, trace_backward
 from ..engine.gradients import UnconnectedGradients
-from ..engine.graph import Tensor, ancestors, graph_of
+from ..engine.graph import Graph, Tensor, ancestors, as_list, graph_of
 from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import OPS, PLACEHOLDER, op_def
 from ..engine.session import Session, session_for
+from ..engine.validate import (
+    check_bool,
+    check_choice,
+    check_feed_dict,
+    check_name,
+    check_session,
+    check_tensor,
+    check_tensors,
+    describe,
+    resolve_element,
+)
 from . import theme
 
 AUTO_COLLAPSE_OPS = 150  # above this many ops, name scopes are drawn collapsed by default
@@ -167,6 +178,69 @@ class Scene:
 
 def _ident(name):
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name.replace("/", "__"))
+
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+SCENE_OPTIONS = ("collapse", "highlight", "color_by_magnitude", "show_grad_ops", "explain", "graded")
+
+
+def check_drawing_options(graph, collapse=None, highlight=None, rankdir="LR", title=None, **flags):
+    """Reject a bad drawing option before anything is built (each message names the option)."""
+    if collapse is not None and not isinstance(collapse, bool | str):
+        if not isinstance(collapse, list | tuple | set) or not all(isinstance(c, str) for c in collapse):
+            raise TypeError(
+                f"collapse must be None, True/False, a scope name or a list of scope names, "
+                f"got {describe(collapse)}"
+            )
+    if highlight is not None:
+        if not isinstance(highlight, Mapping):
+            raise TypeError(
+                f"highlight must be a dict {{op name: note}}, e.g. {{'mul': 'look here'}}, "
+                f"got {describe(highlight)}"
+            )
+        for name, note in highlight.items():
+            if not isinstance(name, str) or not isinstance(note, str):
+                raise TypeError(
+                    f"highlight entries must be op name -> note strings, got {name!r}: {note!r}"
+                )
+            if graph is not None and name not in graph._by_name:
+                raise ValueError(f"highlight names op {name!r}, which is not in the graph")
+    check_choice(rankdir, RANKDIRS, "rankdir")
+    check_name(title, "title")
+    for flag, value in flags.items():
+        check_bool(value, flag)
+
+
+def engine_graph(trace):
+    """The gradviz Graph a trace was built on; None for another producer's (PyTorch)."""
+    graph = getattr(trace, "graph", None)
+    return graph if isinstance(graph, Graph) else None
+
+
+def explain_targets(graph, explain, xs):
+    """The xs that `explain=` names (a Tensor, a name, or a list of them), checked against xs."""
+    targets = (
+        [] if explain is None else (list(explain) if isinstance(explain, list | tuple) else [explain])
+    )
+    if graph is None:  # another producer's trace (PyTorch): its explain() checks the names
+        return targets
+    found = []
+    for target in targets:
+        tensor = resolve_element(graph, target, "explain")
+        if not isinstance(tensor, Tensor) or not any(tensor is x for x in xs):
+            names = ", ".join(x.name for x in xs)
+            raise ValueError(f"explain={target!r} must be one of the xs ({names})")
+        found.append(tensor)
+    return found
+
+
+def check_draw_call(ys, feed_dict, session):
+    """The graph of ys, once ys, feed_dict and session are valid for it."""
+    ys = check_tensors(ys, "ys")
+    graph = graph_of(ys, what="ys")
+    check_session(session, graph)
+    check_feed_dict(feed_dict, graph)
+    return graph
 
 
 def forward_scene(ys, feed_dict=None, session=None, collapse=None, highlight=None):
@@ -504,6 +578,8 @@ def draw(
     `collapse`: None (automatic above 150 ops), True/False, or scope names to draw as one box.
     `highlight`: {op name: note} to point at ops (gradient checks and NaN searches use it).
     """
+    graph = check_draw_call(ys, feed_dict, session)
+    check_drawing_options(graph, collapse, highlight, rankdir, title)
     scene = forward_scene(ys, feed_dict, session, collapse, highlight)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -535,7 +611,7 @@ def backward_scene(
         prefix=prefix,
         graded_edges=dict(graded or {}),
     )
-    for x in [] if explain is None else (explain if isinstance(explain, list) else [explain]):
+    for x in explain_targets(engine_graph(trace), explain, trace.xs):
         for edge, why in trace.explain(x).blocking:
             cut = trace.stopped.get(edge) == why  # the label already names the reason
             scene.marked_edges[edge.key] = f"cuts ∂/∂{x.op.name} here" if cut else why
@@ -547,7 +623,8 @@ def draw_trace(
 ) -> Drawing:
     """Draw an existing BackpropTrace; `scene_options` are backward_scene's (see draw_backward)."""
     if not isinstance(trace, BackpropTrace):
-        raise TypeError(f"draw_trace expects a BackpropTrace, got {type(trace).__name__}")
+        raise TypeError(f"trace must be a BackpropTrace (from gv.trace_backward), got {describe(trace)}")
+    _check_scene_options(engine_graph(trace), trace.xs, rankdir, title, scene_options)
     scene = backward_scene(trace, **scene_options)
     return Drawing(to_digraph(scene, rankdir=rankdir, title=title), scene)
 
@@ -577,6 +654,10 @@ def draw_backward(
     colours edges by log |contribution|; `show_grad_ops` also draws the gradient ops gradients()
     added; `explain=x` highlights the edges that cut x's gradient.
     """
+    graph = check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+    options = {"collapse": collapse, "highlight": highlight, "explain": explain}
+    options |= {"color_by_magnitude": color_by_magnitude, "show_grad_ops": show_grad_ops}
+    _check_scene_options(graph, as_list(xs), rankdir, title, options)
     trace = trace_backward(
         ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected_gradients
     )
@@ -611,15 +692,53 @@ def compare_backward(
     `left` / `right` are keyword arguments for trace_backward (grad_ys, stop_gradients,
     unconnected_gradients, aggregation_method).
     """
+    graph = check_backward_call(ys, xs, feed_dict, None, None, session)
+    sides = [_check_side(graph, side, options) for side, options in (("left", left), ("right", right))]
+    if (
+        not isinstance(titles, list | tuple)
+        or len(titles) != 2
+        or not all(isinstance(t, str) for t in titles)
+    ):
+        raise TypeError(f"titles must be two strings (left, right), got {describe(titles)}")
+    _check_scene_options(graph, as_list(xs), rankdir, None, draw_options)
     g = _new_digraph("comparison", rankdir)
-    for side, options, title in (("L_", left or {}, titles[0]), ("R_", right or {}, titles[1])):
-        trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
-        scene = backward_scene(trace, prefix=side, **draw_options)
-        sub = graphviz.Digraph(f"cluster_{side}side")
-        sub.attr(label=title, **theme.COMPARISON_FRAME)
-        to_digraph(scene, digraph=sub)
-        g.subgraph(sub)
+    with graph.rollback_on_error():  # the left side's gradient ops go too if the right one fails
+        for side, options, title in zip(("L_", "R_"), sides, titles, strict=True):
+            trace = trace_backward(ys, xs, feed_dict=feed_dict, session=session, **options)
+            scene = backward_scene(trace, prefix=side, **draw_options)
+            sub = graphviz.Digraph(f"cluster_{side}side")
+            sub.attr(label=title, **theme.COMPARISON_FRAME)
+            to_digraph(scene, digraph=sub)
+            g.subgraph(sub)
     return Drawing(g)
+
+
+_SIDE_OPTIONS = ("grad_ys", "stop_gradients", "unconnected_gradients", "aggregation_method")
+
+
+def _check_side(graph, side, options):
+    """compare_backward's left/right: a dict of trace_backward options, checked like its own."""
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise TypeError(f"{side} must be a dict of trace_backward options, got {describe(options)}")
+    unknown = sorted(set(options) - set(_SIDE_OPTIONS))
+    if unknown:
+        raise TypeError(f"{side} got unexpected option(s) {unknown}; choose from {list(_SIDE_OPTIONS)}")
+    for i, s in enumerate(as_list(options.get("stop_gradients"))):
+        check_tensor(s, f"{side}['stop_gradients'][{i}]", graph)
+    return dict(options)
+
+
+def _check_scene_options(graph, xs, rankdir, title, options):
+    unknown = sorted(set(options) - set(SCENE_OPTIONS))
+    if unknown:
+        raise TypeError(f"unexpected drawing option(s) {unknown}; choose from {list(SCENE_OPTIONS)}")
+    flags = {k: options[k] for k in ("color_by_magnitude", "show_grad_ops") if k in options}
+    check_drawing_options(
+        graph, options.get("collapse"), options.get("highlight"), rankdir, title, **flags
+    )
+    explain_targets(graph, options.get("explain"), xs)
 
 
 def contribution_magnitudes(trace):

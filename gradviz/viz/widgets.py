@@ -17,6 +17,7 @@ arrived), read from the BackpropTrace.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -29,14 +30,25 @@ import numpy as np
 
 from ..debug.model import LEAF_ROLES
 from ..debug.quiz import Quiz
-from ..debug.trace import BackpropTrace, GraphTrace, trace_backward
+from ..debug.trace import BackpropTrace, GraphTrace, check_backward_call, trace_backward
 from ..engine.gradients import UnconnectedGradients
-from ..engine.graph import Operation, Tensor, as_list, graph_of
+from ..engine.graph import Operation, Tensor
 from ..engine.hints import FeedDict, TensorLike, Tensors
 from ..engine.ops.registry import PLACEHOLDER, VARIABLE, op_def
 from ..engine.session import Session, _feed_array, session_for
+from ..engine.validate import check_bool, check_int, check_number, resolve_element
 from . import theme
-from .dot import Drawing, GraphvizMissing, backward_scene, edge_id, edge_lines, node_lines, to_digraph
+from .dot import (
+    Drawing,
+    GraphvizMissing,
+    backward_scene,
+    check_drawing_options,
+    edge_id,
+    edge_lines,
+    engine_graph,
+    node_lines,
+    to_digraph,
+)
 from .dot import _edges as drawn_edges
 from .keys import KeySteps
 from .svg import SvgTemplate
@@ -55,6 +67,11 @@ PLAY_WORDS = {
     "play": ["play/pause", "Play the steps one after another, or pause (the speed menu sets the pace)"],
     "stop": ["stop", "Stop the playback and go back to step 1"],
 }
+
+
+class StepOutOfRange(IndexError, ValueError):
+    """goto() to a step the Debugger does not have: an IndexError, and a ValueError as every
+    other rejected argument is."""
 
 
 @dataclass
@@ -98,39 +115,43 @@ class Debugger(widgets.VBox):
         rankdir: str = "LR",
         inputs: bool = True,
     ) -> None:
+        engine = (ys, xs, feed_dict, grad_ys, stop_gradients, session)
+        engine += (aggregation_method, unconnected_gradients)
+        graph = _check_source(*engine)
+        check_bool(predict, "predict")
+        check_bool(inputs, "inputs")
+        check_bool(hints, "hints")
+        check_int(attempts, "attempts", minimum=1)
+        tolerance = check_number(tolerance, "tolerance", minimum=0)
+        check_drawing_options(graph, collapse, None, rankdir)
+        # A Debugger that fails to build leaves no gradient ops behind (another producer's trace
+        # has no graph here to change).
+        building = graph.rollback_on_error() if graph is not None else contextlib.nullcontext()
+        with building:
+            inputs = self._build(graph, *engine) and inputs
+            self.predict, self.tolerance = bool(predict), tolerance
+            self._lay_out(collapse, rankdir, inputs, attempts, hints)
+
+    def _build(self, graph, ys, xs, feed_dict, grad_ys, stop_gradients, session, *methods):
+        """Make `self.trace`; False if its inputs cannot be changed here (another producer's)."""
         # The Debugger works on its own copy of the variables: moving a slider never changes the
         # model in the caller's session.
+        editable = True
         if isinstance(ys, BackpropTrace):
-            given = {"xs": xs, "feed_dict": feed_dict, "grad_ys": grad_ys, "session": session}
-            given.update(stop_gradients=stop_gradients, aggregation_method=aggregation_method)
-            extra = [name for name, value in given.items() if value is not None]
-            extra += ["unconnected_gradients"] if unconnected_gradients != "none" else []
-            if extra:
-                raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
             trace = ys
             if isinstance(trace, GraphTrace):  # its own copy of the variables, as below
                 trace = GraphTrace(trace.gradient_map, trace.feed_dict, _private_copy(trace.session))
             else:  # another producer's (PyTorch): no sliders, it cannot re-run the model here
-                inputs = False
+                editable = False
             self.trace = trace
         else:
-            if xs is None:
-                raise TypeError("Debugger() needs xs (or one BackpropTrace)")
-            graph = graph_of(as_list(ys) + as_list(xs))
             session = _private_copy(session_for(graph, session))
-            self.trace = trace_backward(
-                ys,
-                xs,
-                feed_dict,
-                grad_ys,
-                stop_gradients,
-                session,
-                aggregation_method,
-                unconnected_gradients,
-            )
+            self.trace = trace_backward(ys, xs, feed_dict, grad_ys, stop_gradients, session, *methods)
         self.session = getattr(self.trace, "session", None)
         self.feed = dict(getattr(self.trace, "feed_dict", {}))
-        self.predict, self.tolerance = bool(predict), tolerance
+        return editable
+
+    def _lay_out(self, collapse, rankdir, inputs, attempts, hints):
         self.scene = backward_scene(self.trace, collapse)
         try:
             self.template = SvgTemplate(Drawing(to_digraph(self.scene, rankdir=rankdir)).svg())
@@ -153,10 +174,16 @@ class Debugger(widgets.VBox):
         self._lines = {}  # label lines by element and what is revealed (valid for one trace)
         self.forward_ops = [op for op in self.trace.forward if not self._leaf(op)]
         self.num_steps = len(self.forward_ops) + len(self.trace.steps)
+        if not self.num_steps:
+            names = ", ".join(y.name for y in self.trace.ys)
+            raise ValueError(
+                f"Debugger: nothing to step through: no op computes ys ({names}) from its inputs "
+                "and no gradient flows back from them"
+            )
         self.quiz = None
         if self.predict:
             offset = len(self.forward_ops)
-            self.quiz = Quiz(self.trace, attempts, hints, tolerance, step_offset=offset)
+            self.quiz = Quiz(self.trace, attempts, hints, self.tolerance, step_offset=offset)
         self._index, self._syncing, self._feedback = 0, False, None
         super().__init__(self._build_controls(inputs))
         self.add_class(theme.DEBUGGER)
@@ -175,9 +202,12 @@ class Debugger(widgets.VBox):
         return self._index
 
     def goto(self, index):
+        self._check_open()
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"goto: step must be an integer, got {type(index).__name__} {index!r}")
         if not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is outside 0..{self.num_steps - 1}")
-        self._index, self._feedback = index, None
+            raise StepOutOfRange(f"step {index} is outside 0..{self.num_steps - 1}")
+        self._index, self._feedback = int(index), None
         self._update()
 
     def next(self):
@@ -221,9 +251,10 @@ class Debugger(widgets.VBox):
     # -- inputs -----------------------------------------------------------------------------------
     def set_input(self, tensor, value):
         """Change a placeholder's feed or a variable's value, recompute, keep the current step."""
+        self._check_open()
         if not hasattr(self.trace, "recompute"):
             raise ValueError("set_input: this trace's producer cannot re-run its model with new inputs")
-        tensor = self.trace.graph.as_graph_element(tensor) if isinstance(tensor, str) else tensor
+        tensor = resolve_element(self.trace.graph, tensor, "set_input: tensor")
         if isinstance(tensor, Operation) and tensor.outputs:  # "W" names the op, "W:0" its tensor
             tensor = tensor.outputs[0]
         if not isinstance(tensor, Tensor) or op_def(tensor.op).role not in (PLACEHOLDER, VARIABLE):
@@ -267,11 +298,11 @@ class Debugger(widgets.VBox):
             1, 1, self.num_steps, interval=1000, show_repeat=False, tooltip=PLAY_WORDS["play"][1]
         )
         self.play.add_class(theme.PLAY)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
+        self._links = [widgets.jslink((self.play, "value"), (self.slider, "value"))]
         self.speed = widgets.Dropdown(
             options=SPEEDS, value=1000, description="speed", layout=widgets.Layout(width="200px")
         )
-        widgets.link((self.speed, "value"), (self.play, "interval"))
+        self._links.append(widgets.link((self.speed, "value"), (self.play, "interval")))
         self.key_steps = KeySteps(
             root_class=theme.DEBUGGER,
             bindings={key: theme.button_class(name) for name, *_, key in STEP_BUTTONS},
@@ -535,6 +566,27 @@ class Debugger(widgets.VBox):
             return _forward_panel(self, view)
         return _backward_panel(self, view)
 
+    # -- lifetime ---------------------------------------------------------------------------------
+    def close(self):
+        """Close every widget of the Debugger (the registry would keep them, and through their
+        callbacks the graph and the session, alive) and let go of the trace and the drawing."""
+        for widget in _descendants(self):
+            widget.unobserve_all()  # the inputs' observers hold their tensors
+            widget.close()
+        for link in getattr(self, "_links", ()):
+            link.unlink() if hasattr(link, "unlink") else link.close()
+        self._links = []
+        self.trace = self.session = self.scene = self.template = None
+        self.feed, self.guesses = {}, {}
+        self.input_widgets, self._nodes, self._edges, self._lines = {}, [], [], {}
+        self._edge_ids, self._position, self.forward_ops = {}, {}, []
+        self._closed = True
+        super().close()
+
+    def _check_open(self):
+        if getattr(self, "_closed", False):
+            raise RuntimeError("This Debugger is closed: build a new one to keep stepping.")
+
     # -- display ----------------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -692,6 +744,31 @@ def _text_of(markup):
     text = re.sub(r"</(tr|div|li|table)>", "\n", text)
     text = re.sub(r"</t[dh]>", "  ", text)
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _check_source(ys, xs, feed_dict, grad_ys, stop_gradients, session, aggregation_method, unconnected):
+    """The graph of what a Debugger steps through, once its engine arguments are valid: one
+    BackpropTrace alone, or ys and xs with trace_backward's arguments."""
+    if isinstance(ys, BackpropTrace):
+        given = {"xs": xs, "feed_dict": feed_dict, "grad_ys": grad_ys, "session": session}
+        given.update(stop_gradients=stop_gradients, aggregation_method=aggregation_method)
+        extra = [name for name, value in given.items() if value is not None]
+        extra += ["unconnected_gradients"] if unconnected != "none" else []
+        if extra:
+            raise TypeError(f"Debugger(trace) takes no {', '.join(extra)}: the trace has them")
+        return engine_graph(ys)  # (None for a PyTorch trace: no graph of ours to change)
+    if xs is None:
+        raise TypeError("Debugger() needs xs (or one BackpropTrace)")
+    return check_backward_call(ys, xs, feed_dict, grad_ys, stop_gradients, session)
+
+
+def _descendants(box):
+    """Every widget inside `box`, innermost first."""
+    found = []
+    for child in getattr(box, "children", ()):
+        found += _descendants(child)
+        found.append(child)
+    return found
 
 
 def _private_copy(session):

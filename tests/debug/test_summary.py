@@ -147,7 +147,7 @@ def test_arrays_get_positional_names_unless_names_are_given():
     assert gv.gradient_summary([np.ones(2), np.zeros(2)]).names == ["[0]", "[1]"]
     assert gv.gradient_summary([np.ones(2)], names=["a"]).names == ["a"]
     assert gv.gradient_summary(np.ones(3)).names == ["[0]"]
-    with pytest.raises(ValueError, match="Got 1 names for 2 tensors"):
+    with pytest.raises(ValueError, match="names: got 1 names for 2 tensors"):
         gv.gradient_summary([np.ones(2), np.ones(2)], names=["a"])
 
 

@@ -63,7 +63,7 @@ def test_fetch_and_feed_by_name(model):
     out = sess.run(["y:0", w.initializer], {x: [2.0, 2.0]})
     np.testing.assert_array_equal(out[0], [2.0, 4.0])
     assert out[1] is None
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="'nope:0' cannot be interpreted as a Tensor"):
         sess.run("nope:0")
     with pytest.raises(ValueError):
         sess.run("total:x")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import validate
 from ..dtypes import as_dtype
 from ..graph import Tensor
 from ..hints import DTypeLike, ShapeLike, TensorLike
@@ -77,7 +78,8 @@ def matmul(
 
 def reshape(tensor: TensorLike, shape: ShapeLike | Tensor, name: str | None = None) -> Tensor:
     """`tensor` with a new static `shape` (one entry may be -1)."""
-    return Reshape(tensor, shape=tuple(int(d) for d in shape), name=name)
+    dims = validate.check_shape(shape, allow_unknown=False, allow_infer=True)
+    return Reshape(tensor, shape=dims, name=name)
 
 
 def transpose(a: TensorLike, perm: Sequence[int] | None = None, name: str | None = None) -> Tensor:
@@ -87,12 +89,16 @@ def transpose(a: TensorLike, perm: Sequence[int] | None = None, name: str | None
         rank = a.shape.rank if isinstance(a, Tensor) else np.ndim(a)
         if rank is None:
             raise ValueError(f"transpose of '{a.name}' needs perm: its rank is unknown")
-        perm = range(rank - 1, -1, -1)
-    return Transpose(a, perm=tuple(int(p) for p in perm), name=name)
+        perm = list(range(rank - 1, -1, -1))
+    return Transpose(a, perm=validate.check_axis(perm, "perm"), name=name)
 
 
 def add_n(inputs: Sequence[TensorLike], name: str | None = None) -> Tensor:
     """Sum of a list of tensors of one shape and dtype."""
+    if not isinstance(inputs, list | tuple) or not inputs:
+        raise ValueError(
+            f"add_n: inputs must be a non-empty list of tensors, got {validate.describe(inputs)}"
+        )
     return AddN(list(inputs), name=name)
 
 
@@ -103,6 +109,8 @@ def stop_gradient(input: TensorLike, name: str | None = None) -> Tensor:  # noqa
 
 def cast(x: TensorLike, dtype: DTypeLike, name: str | None = None) -> Tensor:
     """`x` converted to `dtype`; gradients pass only between float dtypes."""
+    if dtype is None:
+        raise TypeError("cast: dtype is None; pass the dtype to cast to, such as gv.float32")
     return Cast(x, dtype=as_dtype(dtype), name=name)
 
 

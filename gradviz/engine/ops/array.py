@@ -280,7 +280,13 @@ class Take:
 
     def shape(x, *, index):
         if x.rank == 0:
-            raise ValueError("Cannot index a scalar")
+            raise ValueError("Index out of range using input dim 0: a scalar cannot be indexed")
+        size = None if x.dims is None else x.dims[0]
+        if size is not None and not -size <= index < size:  # TensorFlow's strided_slice check
+            raise ValueError(
+                f"slice index {index} of dimension 0 out of bounds: the tensor has {size} "
+                f"rows (valid indices {-size}..{size - 1})"
+            )
         return TensorShape(None if x.dims is None else x.dims[1:])
 
     def gradient(op, grad):

@@ -235,6 +235,8 @@ def apply_op(op_type, inputs, attrs=None, name=None, control_inputs=(), graph=No
     Validation happens before anything is added, so a rejected op leaves the graph unchanged.
     """
     opdef = OPS[op_type]
+    if name is not None and type(name) is not str:
+        raise TypeError(f"name must be a string or None, got {type(name).__name__} {name!r}")
     if attrs:
         attrs = {**opdef.defaults, **attrs}
         unknown = attrs.keys() - opdef.attrs
@@ -298,7 +300,8 @@ def _convert_input(opdef, i, value, hint):
         return value
     label = f"Input '{_input_name(opdef, i)}' of '{opdef.type}' Op"
     typed = opdef.typed is None or i in opdef.typed
-    return dtypes.to_array(value, hint if typed else None, label)
+    # A copy: the Const must not change when the caller later edits their array.
+    return dtypes.to_array(value, hint if typed else None, label, copy=True)
 
 
 def _input_name(opdef, i):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, validate
 from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..graph import Graph, Operation, Tensor, get_default_graph
 from ..hints import DTypeLike, ShapeLike, TensorLike
@@ -112,17 +112,25 @@ def convert_to_tensor(
             )
         return value
     if isinstance(value, Operation):
-        raise TypeError(f"Operation '{value.name}' has no value; pass one of its outputs.")
+        where = "" if name == "Const" else f" (as {name})"
+        raise TypeError(
+            f"Operation '{value.name}' has no value; pass one of its outputs, '{value.name}:0'{where}."
+        )
     return constant_in(graph or get_default_graph(), value, dtype, name)
 
 
 def constant(
     value: TensorLike, dtype: DTypeLike = None, shape: ShapeLike = None, name: str = "Const"
 ) -> Tensor:
-    """``gv.constant([1., 2.])``: a float32 constant (Python floats default to float32)."""
-    array = dtypes.to_array(value, dtype, f"constant '{name}'")
+    """``gv.constant([1., 2.])``: a float32 constant (Python floats default to float32).
+    The value is copied: changing the numpy array given later does not change the constant."""
+    validate.check_name(name)
+    if isinstance(value, Tensor):
+        raise TypeError(f"constant '{name}': value is Tensor '{value.name}'; use gv.identity(t)")
+    shape = None if shape is None else validate.check_shape(shape, allow_unknown=False)
+    array = dtypes.to_array(value, dtype, f"constant '{name}'", copy=True)
     if shape is not None:
-        array = _fill_to_shape(array, tuple(shape), name)
+        array = _fill_to_shape(array, shape, name)
     return constant_in(get_default_graph(), array, array.dtype, name)
 
 
@@ -140,7 +148,7 @@ def _fill_to_shape(array, shape, name):
 def placeholder(dtype: DTypeLike, shape: ShapeLike = None, name: str | None = None) -> Tensor:
     """``X = gv.placeholder("float", [None, 1], name="X")``: fed through `feed_dict`."""
     dtype = dtypes.as_dtype(dtype)
-    shape = TensorShape(shape)
+    shape = TensorShape(validate.check_shape(shape))
     return apply_op("Placeholder", [], {"dtype": dtype, "shape": shape.dims}, name=name)
 
 
@@ -158,6 +166,7 @@ class Variable(Tensor):
         dtype: DTypeLike = None,
         collections: Sequence[str] | None = None,
     ) -> Variable:
+        validate.check_name(name)
         graph = initial_value.graph if isinstance(initial_value, Tensor) else get_default_graph()
         if collections is not None and (isinstance(collections, str) or not _all_str(collections)):
             raise TypeError(f"Variable: collections must be a list of names, got {collections!r}")
@@ -250,11 +259,21 @@ def trainable_variables(graph: Graph | None = None) -> list[Variable]:
 
 def group(*inputs: Operation | Tensor, name: str = "group") -> Operation:
     """One op that runs all `inputs` (ops or tensors)."""
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor | Operation):
+            raise TypeError(
+                f"group: inputs[{i}] must be an Operation or a Tensor, got {validate.describe(x)}"
+            )
     ops = [x.op if isinstance(x, Tensor) else x for x in inputs]
     return apply_op("NoOp", [], name=name, control_inputs=ops).op
 
 
 def variables_initializer(var_list: Sequence[Variable], name: str = "init") -> Operation:
+    if isinstance(var_list, Tensor) or not isinstance(var_list, list | tuple):
+        raise TypeError(f"var_list must be a list of gv.Variables, got {validate.describe(var_list)}")
+    for i, v in enumerate(var_list):
+        if not isinstance(v, Variable):
+            raise TypeError(f"var_list[{i}] must be a gv.Variable, got {validate.describe(v)}")
     return group(*[v.initializer for v in var_list], name=name)
 
 
